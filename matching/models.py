@@ -1,0 +1,1 @@
+"""Need↔partner matches and the runs that produce them."""

@@ -1,0 +1,415 @@
+"""Calls, enterprise profiles, needs, and the reference lists of the form."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# ---------------------------------------------------------------------------
+# Reference data (loaded by `manage.py load_reference` from fixtures/)
+# ---------------------------------------------------------------------------
+
+
+class TechField(models.Model):
+    """《国家重点支持的高新技术领域》: three levels, codes "01", "01.01", "01.01.01"."""
+
+    code = models.CharField(_("代码"), max_length=12, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("级别"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name_zh = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("技术领域")
+        verbose_name_plural = _("技术领域")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Division(models.Model):
+    """Jiangsu prefecture-level cities and county-level divisions (NBS codes).
+
+    Statistical functional zones (e.g. 苏州工业园区) are kept too, flagged, because
+    enterprises name them as their location.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省")
+        CITY = "city", _("地级市")
+        COUNTY = "county", _("县级行政区")
+        STAT_ZONE = "stat_zone", _("功能区")
+
+    code = models.CharField(_("代码"), max_length=6, primary_key=True)
+    name_zh = models.CharField(_("名称"), max_length=50)
+    level = models.CharField(_("级别"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def city(self) -> "Division":
+        return self if self.level == self.Level.CITY else self.parent
+
+
+class HiTechZone(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("国家级")
+        PROVINCIAL = "provincial", _("省级")
+
+    name_zh = models.CharField(_("名称"), max_length=100, unique=True)
+    level = models.CharField(_("级别"), max_length=12, choices=Level.choices)
+    city = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="hitech_zones")
+
+    class Meta:
+        ordering = ["level", "city_id", "name_zh"]
+        verbose_name = _("高新区")
+        verbose_name_plural = _("高新区")
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Industry(models.Model):
+    """GB/T 4754-2017 sections (A–T) and divisions (01–97)."""
+
+    code = models.CharField(_("代码"), max_length=4, primary_key=True)
+    level = models.CharField(_("级别"), max_length=10)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name_zh = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("行业")
+        verbose_name_plural = _("行业")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_zh}"
+
+
+# ---------------------------------------------------------------------------
+# Closed lists of the form (codes stored, exact labels shown)
+# ---------------------------------------------------------------------------
+
+
+class EnterpriseType(models.TextChoices):
+    LARGE = "large", _("大企业")
+    SME = "sme", _("中小企业")
+    OTHER = "other", _("其他")
+
+
+class NeedCategory(models.TextChoices):
+    PATENT = "patent", _("专利")
+    CORE_RND = "core_rnd", _("技术研发（关键、核心技术）")
+    PRODUCT_RND = "product_rnd", _("产品研发（产品升级、新产品研发）")
+    TECH_UPGRADE = "tech_upgrade", _("技术改造（设备、研发生产条件）")
+    TECH_SUPPORT = "tech_support", _("技术配套（技术、产品等配套合作）")
+
+
+class CooperationMode(models.TextChoices):
+    TRANSFER = "transfer", _("技术转让")
+    EQUITY = "equity", _("技术入股")
+    JOINT_DEV = "joint_dev", _("联合开发")
+    COMMISSIONED = "commissioned", _("委托研发")
+    LONG_TERM_SERVICE = "long_term_service", _("委托团队、专家长期技术服务")
+    NEW_ENTITY = "new_entity", _("共建新研发、生产实体")
+
+
+# ---------------------------------------------------------------------------
+# Calls
+# ---------------------------------------------------------------------------
+
+
+class Call(models.Model):
+    """One call for needs (征集批次) with its deadline and September event."""
+
+    title = models.CharField(_("批次名称"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    description = models.TextField(_("征集说明"), blank=True)
+    focus_fields = models.ManyToManyField(TechField, verbose_name=_("重点领域"), blank=True, related_name="+")
+    opens_at = models.DateTimeField(_("开始时间"))
+    deadline = models.DateTimeField(_("截止时间"))
+    event_name = models.CharField(
+        _("对接活动名称"), max_length=200, default="苏港产学研合作对接交流会", blank=True
+    )
+    event_date = models.DateField(_("对接活动日期"), null=True, blank=True)
+    is_current = models.BooleanField(_("当前批次"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("征集批次")
+        verbose_name_plural = _("征集批次")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_call"
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gt=models.F("opens_at")), name="call_deadline_after_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.deadline
+
+
+# ---------------------------------------------------------------------------
+# Enterprise profile (form section 1)
+# ---------------------------------------------------------------------------
+
+
+class Enterprise(models.Model):
+    """企业基本信息: one per enterprise, reused for every need and call.
+
+    Fields marked private (name, credit code, address, contact, phone, e-mail,
+    website) never reach a Hong Kong user unless staff released them.
+    """
+
+    PRIVATE_FIELDS = (
+        "name",
+        "credit_code",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "website",
+    )
+
+    name = models.CharField(_("企业名称"), max_length=200)
+    credit_code = models.CharField(_("社会统一信用代码"), max_length=18, unique=True)
+    founded_on = models.DateField(_("成立时间"), null=True, blank=True)
+    enterprise_type = models.CharField(
+        _("企业类型"), max_length=10, choices=EnterpriseType.choices, blank=True
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name=_("所属行业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    main_business = models.TextField(_("主营业务和专业领域"), blank=True)
+    main_products = models.TextField(_("主要产品和服务"), blank=True)
+    is_high_tech = models.BooleanField(_("是否高新技术企业"), null=True, blank=True)
+    revenue_last_year = models.DecimalField(
+        _("上一年度营业总收入（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    in_hitech_zone = models.BooleanField(_("是否在高新区内"), null=True, blank=True)
+    hitech_zone = models.ForeignKey(
+        HiTechZone,
+        verbose_name=_("高新区名称"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    hitech_zone_other = models.CharField(_("其他高新区名称"), max_length=100, blank=True)
+    employees = models.PositiveIntegerField(_("员工总数"), null=True, blank=True)
+    rnd_staff = models.PositiveIntegerField(_("研发人员数"), null=True, blank=True)
+    address = models.CharField(_("企业地址"), max_length=300, blank=True)
+    division = models.ForeignKey(
+        Division,
+        verbose_name=_("所在县(市、区)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_phone = models.CharField(_("联系电话"), max_length=30)
+    contact_email = models.EmailField(_("电子邮件"))
+    website = models.URLField(_("企业网址"), blank=True)
+    introduction = models.TextField(_("企业基本情况简介"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rnd_staff__isnull=True)
+                | Q(employees__isnull=True)
+                | Q(rnd_staff__lte=models.F("employees")),
+                name="rnd_staff_not_above_employees",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def city(self) -> Division | None:
+        return self.division.city if self.division_id else None
+
+
+# ---------------------------------------------------------------------------
+# Needs (form sections 2 and 3)
+# ---------------------------------------------------------------------------
+
+
+class NeedStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    WITHDRAWN = "withdrawn", _("已撤回")
+    UNDER_REVIEW = "under_review", _("审核中")
+    RETURNED = "returned", _("退回修改")
+    ACCEPTED = "accepted", _("已发布")
+    NOT_SELECTED = "not_selected", _("未入选")
+
+
+class MatchingState(models.TextChoices):
+    NONE = "none", _("未匹配")
+    PENDING = "pending", _("匹配待处理")
+    DONE = "done", _("已匹配")
+
+
+class Need(models.Model):
+    """企业技术需求信息 and 香港意向合作机构要求, one need of one enterprise in one call.
+
+    A draft may be incomplete; the form decides completeness on submit.
+    """
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="needs")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="needs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reference = models.CharField(_("需求编号"), max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.DRAFT)
+
+    # Section 2
+    title = models.CharField(_("技术需求名称"), max_length=200, blank=True)
+    field_l1 = models.ForeignKey(
+        TechField,
+        verbose_name=_("一级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    field_l2 = models.ForeignKey(
+        TechField,
+        verbose_name=_("二级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    field_l3 = models.ForeignKey(
+        TechField,
+        verbose_name=_("三级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    intended_investment = models.DecimalField(
+        _("意向投入金额（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    total_investment = models.DecimalField(
+        _("项目拟投入总金额（万元）"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    categories = models.JSONField(_("需求类别"), default=list, blank=True)
+    description = models.TextField(_("需求内容描述"), blank=True)
+    basis = models.TextField(_("现有基础"), blank=True)
+
+    # Section 3
+    partner_requirements = models.TextField(_("港方机构应具备的条件"), blank=True)
+    partner_role = models.TextField(_("港方机构在项目合作中承担的工作"), blank=True)
+    has_intended_partner = models.BooleanField(_("是否已有港方意向合作单位"), null=True, blank=True)
+    intended_partner_name = models.CharField(_("港方意向合作单位全称"), max_length=200, blank=True)
+    cooperation_modes = models.JSONField(_("合作方式"), default=list, blank=True)
+
+    # Consent given on submission, with the wording version shown then.
+    consent_share_hk = models.BooleanField(_("同意向香港机构公开需求"), default=False)
+    consent_contact_release = models.BooleanField(
+        _("同意交流中心向其推荐的香港机构提供联系方式"), default=False
+    )
+    consent_version = models.CharField(_("同意条款版本"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+
+    matching_state = models.CharField(
+        _("匹配状态"), max_length=10, choices=MatchingState.choices, default=MatchingState.NONE
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("技术需求")
+        verbose_name_plural = _("技术需求")
+        indexes = [models.Index(fields=["call", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(intended_investment__isnull=True)
+                | Q(total_investment__isnull=True)
+                | Q(total_investment__gte=models.F("intended_investment")),
+                name="total_investment_not_below_intended",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or self.title or f"#{self.pk}"
+
+    @property
+    def field_path(self) -> list[TechField]:
+        return [f for f in (self.field_l1, self.field_l2, self.field_l3) if f is not None]
+
+    def category_labels(self) -> list[str]:
+        labels = dict(NeedCategory.choices)
+        return [str(labels[c]) for c in self.categories if c in labels]
+
+    def cooperation_mode_labels(self) -> list[str]:
+        labels = dict(CooperationMode.choices)
+        return [str(labels[c]) for c in self.cooperation_modes if c in labels]
+
+
+class ReferenceCounter(models.Model):
+    """Last reference number handed out per year (JSHK-2026-0001…), locked on use."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"

@@ -1,0 +1,21 @@
+"""Placeholder start pages; the needs and back-office work replaces them."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from portal import permissions
+
+
+@permissions.require(permissions.is_enterprise_user)
+def enterprise_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "needs/placeholder.html")
+
+
+@permissions.require(permissions.is_staff_member)
+def staff_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "needs/placeholder.html")
+
+
+@permissions.require(permissions.can_score_needs)
+def review_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "needs/placeholder.html")

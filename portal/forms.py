@@ -1,0 +1,95 @@
+"""Account forms: registration, login, invitation."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Partner
+from portal.models import Role, User
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("电子邮件"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("登录")))
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class RegistrationForm(forms.Form):
+    email = forms.EmailField(label=_("电子邮件"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    full_name = forms.CharField(label=_("姓名"), max_length=100, required=False)
+    password1 = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少8位，不能全为数字，不能与邮箱过于相似。"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("注册")))
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("该邮箱已注册，请直接登录或找回密码。"))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            candidate = User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("电子邮件"))
+    full_name = forms.CharField(label=_("姓名"), max_length=100, required=False)
+    role = forms.ChoiceField(
+        label=_("角色"),
+        choices=[(r.value, r.label) for r in (Role.STAFF, Role.REVIEWER, Role.HK)],
+    )
+    partner = forms.ModelChoiceField(
+        label=_("所属香港机构"),
+        queryset=Partner.objects.filter(is_active=True),
+        required=False,
+        help_text=_("仅香港机构用户需要选择。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("发送邀请")))
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("该邮箱已有账号。"))
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Role.HK and not cleaned.get("partner"):
+            self.add_error("partner", _("香港机构用户必须属于一个香港机构。"))
+        return cleaned

@@ -1,0 +1,20 @@
+from portal.tests.url_access import FOUND, OK, SIGNED_IN, Rule
+
+RULES = {
+    "home": Rule(public=True),
+    "healthz": Rule(public=True),
+    "dashboard": Rule(allow=SIGNED_IN, ok_status=FOUND),
+    "register": Rule(public=True, override={p: FOUND for p in SIGNED_IN}),
+    "login": Rule(public=True, override={p: FOUND for p in SIGNED_IN}),
+    # Logout is POST-only since Django 5; a GET answers 405 for everyone.
+    "logout": Rule(public=True, ok_status=405),
+    "invite": Rule(allow={"admin"}),
+    "password_change": Rule(allow=SIGNED_IN),
+    "password_change_done": Rule(allow=SIGNED_IN),
+    "password_reset": Rule(public=True),
+    "password_reset_done": Rule(public=True),
+    "password_reset_confirm": Rule(public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}),
+    "password_reset_complete": Rule(public=True),
+    "set_language": Rule(public=True, ok_status=FOUND),
+    "javascript-catalog": Rule(public=True, ok_status=OK),
+}

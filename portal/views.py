@@ -1,0 +1,95 @@
+"""Site-wide pages: home, role dashboard redirect, accounts, health."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from portal import health, permissions, selectors, services
+from portal.forms import InviteForm, LoginForm, RegistrationForm
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    call = selectors.call_current()
+    return render(
+        request,
+        "portal/home.html",
+        {"call": call, "seconds_left": selectors.call_seconds_left(call)},
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Send each role to its own start page."""
+    user = request.user
+    if permissions.is_enterprise_user(user):
+        return redirect("needs:enterprise_home")
+    if permissions.is_staff_member(user):
+        return redirect("needs:staff_home")
+    if permissions.is_reviewer(user):
+        return redirect("needs:review_home")
+    if permissions.is_hk_user(user):
+        return redirect("partners:hk_home")
+    return redirect("home")
+
+
+def _activate_user_language(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    language = request.user.language
+    translation.activate(language)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+    return response
+
+
+class PortalLoginView(LoginView):
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _activate_user_language(self.request, response)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_register_enterprise(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            full_name=form.cleaned_data["full_name"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("注册成功。请先填写企业基本信息。"))
+        return redirect("dashboard")
+    return render(request, "registration/register.html", {"form": form})
+
+
+@permissions.require(permissions.can_invite_users)
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_invite(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, _("已向 %(email)s 发送邀请邮件。") % {"email": user.email})
+        return redirect("invite")
+    return render(request, "portal/invite.html", {"form": form, "page_title": _("邀请用户")})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {
+        "database": health.check_database(),
+        "cache": health.check_cache(),
+        "broker": health.check_broker(),
+        "workers": health.check_workers(),
+    }
+    status = 200 if checks["database"]["ok"] else 503
+    return JsonResponse({"ok": all(c["ok"] for c in checks.values()), **checks}, status=status)
