@@ -1,11 +1,13 @@
 from django.urls import path
 
-from needs import views
+from needs.views import enterprise, staff
 
 app_name = "needs"
 
 urlpatterns = [
-    path("enterprise/", views.enterprise_home, name="enterprise_home"),
-    path("staff/", views.staff_home, name="staff_home"),
-    path("review/", views.review_home, name="review_home"),
+    # Enterprise side
+    path("enterprise/", enterprise.enterprise_home, name="enterprise_home"),
+    # Back office (staff and reviewers)
+    path("staff/", staff.staff_home, name="staff_home"),
+    path("review/", staff.review_home, name="review_home"),
 ]

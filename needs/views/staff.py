@@ -1,14 +1,9 @@
-"""Placeholder start pages; the needs and back-office work replaces them."""
+"""Back-office pages for exchange-centre staff and reviewers."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from portal import permissions
-
-
-@permissions.require(permissions.is_enterprise_user)
-def enterprise_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "needs/placeholder.html")
 
 
 @permissions.require(permissions.is_staff_member)
