@@ -413,3 +413,213 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+# ---------------------------------------------------------------------------
+# Back office: screening, review scores, the event shortlist, duplicates, exports
+# ---------------------------------------------------------------------------
+
+
+class ScreeningReason(models.TextChoices):
+    """Closed list of reasons for returning a need or not selecting it."""
+
+    INCOMPLETE = "incomplete", _("信息不完整")
+    UNCLEAR = "unclear", _("需求描述不清晰")
+    NO_TARGET = "no_target", _("缺少量化技术指标")
+    IN_HOUSE = "in_house", _("企业可自行解决")
+    OUT_OF_SCOPE = "out_of_scope", _("不属于征集范围")
+    DUPLICATE = "duplicate", _("重复需求")
+    OTHER = "other", _("其他")
+
+
+class ScreeningEvent(models.Model):
+    """One status change of a need made by staff (or by the enterprise resubmitting)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="screening_events")
+    from_status = models.CharField(_("原状态"), max_length=20, choices=NeedStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=NeedStatus.choices)
+    reason_code = models.CharField(
+        _("原因"), max_length=20, choices=ScreeningReason.choices, blank=True
+    )
+    message = models.TextField(_("说明"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+
+    def __str__(self) -> str:
+        return f"{self.need} {self.from_status}→{self.to_status}"
+
+
+class Rubric(models.Model):
+    """The event shortlist's weighted criteria for one call.
+
+    `criteria` is a list of {"key", "label", "weight"}; the weights sum to 100.
+    """
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="rubric")
+    criteria = models.JSONField(_("评分项"), default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("评分标准")
+        verbose_name_plural = _("评分标准")
+
+    def __str__(self) -> str:
+        return f"{self.call}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        total = sum(int(c.get("weight", 0)) for c in self.criteria)
+        if total != 100:
+            raise ValidationError(_("各评分项权重之和必须为 100（当前为 %(total)d）。") % {"total": total})
+
+
+class ReviewScore(models.Model):
+    """One reviewer's scores for one need (criterion key → integer score)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="review_scores")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_scores"
+    )
+    scores = models.JSONField(_("各项评分"), default=dict)
+    comment = models.TextField(_("评语"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = _("评审评分")
+        verbose_name_plural = _("评审评分")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "reviewer"], name="one_score_per_need_reviewer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} / {self.reviewer}"
+
+
+class Shortlist(models.Model):
+    """One version of a call's event shortlist. Frozen versions never change;
+    a change after freezing opens the next version."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="shortlists")
+    version = models.PositiveSmallIntegerField(_("版本"))
+    frozen_at = models.DateTimeField(_("冻结时间"), null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["call", "-version"]
+        verbose_name = _("对接会入选名单")
+        verbose_name_plural = _("对接会入选名单")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "version"], name="shortlist_version_unique"),
+            models.UniqueConstraint(
+                fields=["call"], condition=Q(frozen_at__isnull=True), name="one_open_shortlist_per_call"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call} v{self.version}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class ShortlistEntry(models.Model):
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="shortlist_entries")
+    justification = models.TextField(_("入选理由"))
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        verbose_name = _("入选需求")
+        verbose_name_plural = _("入选需求")
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "need"], name="shortlist_need_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shortlist}: {self.need}"
+
+    def save(self, *args, **kwargs):
+        # A frozen version is immutable: the invariant lives with the data.
+        if Shortlist.objects.filter(pk=self.shortlist_id, frozen_at__isnull=False).exists():
+            raise ValueError("A frozen shortlist version cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Shortlist.objects.filter(pk=self.shortlist_id, frozen_at__isnull=False).exists():
+            raise ValueError("A frozen shortlist version cannot change.")
+        return super().delete(*args, **kwargs)
+
+
+class DuplicateFlag(models.Model):
+    """A submitted need that looks like another need of the same call."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="duplicate_flags")
+    other = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField(_("相似度"))
+    same_enterprise = models.BooleanField(_("同一企业"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-similarity", "id"]
+        verbose_name = _("疑似重复")
+        verbose_name_plural = _("疑似重复")
+        constraints = [
+            models.UniqueConstraint(fields=["need", "other"], name="duplicate_flag_pair_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need} ≈ {self.other} ({self.similarity:.2f})"
+
+
+class ExportJobStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ExportJob(models.Model):
+    """A back-office Excel export run by Celery; the file stays for download."""
+
+    call = models.ForeignKey(Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.PENDING
+    )
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.status}"
