@@ -1,0 +1,141 @@
+"""Reads for the match review pages, the run list and Hong Kong recommendations."""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from matching.models import Decision, Match, MatchDecision, MatchRun, RunKind, RunStatus
+from matching.reasons import part_rows
+from needs.models import Need
+from partners.models import Partner
+
+
+@dataclass
+class ReviewRow:
+    """One ranked partner (or need) on a review page, with its computed state."""
+
+    rank: int
+    match: Match
+    decision: MatchDecision | None
+    reason_lines: list[str]
+    parts: list[tuple[str, int]]
+
+    @property
+    def accepted(self) -> bool:
+        return self.decision is not None and self.decision.decision == Decision.ACCEPTED
+
+
+def need_for_review(*, pk: int) -> Need:
+    return get_object_or_404(
+        Need.objects.select_related("enterprise", "call", "field_l1", "field_l2", "field_l3"), pk=pk
+    )
+
+
+def partner_for_review(*, pk: int) -> Partner:
+    return get_object_or_404(Partner.objects.select_related("parent"), pk=pk)
+
+
+def _rows(matches: list[Match], decisions: dict[tuple[int, int], MatchDecision]) -> list[ReviewRow]:
+    return [
+        ReviewRow(
+            rank=i,
+            match=m,
+            decision=decisions.get((m.need_id, m.partner_id)),
+            reason_lines=m.reason_lines(),
+            parts=part_rows(m.parts),
+        )
+        for i, m in enumerate(matches, start=1)
+    ]
+
+
+def need_match_rows(*, need: Need) -> list[ReviewRow]:
+    """The need's current matches, best first, with any staff decision."""
+    matches = list(
+        Match.objects.filter(need=need)
+        .select_related("partner", "partner__parent")
+        .order_by("-score", "partner_id")
+    )
+    decisions = {
+        (d.need_id, d.partner_id): d
+        for d in MatchDecision.objects.filter(need=need, decision=Decision.ACCEPTED).select_related(
+            "decided_by"
+        )
+    }
+    return _rows(matches, decisions)
+
+
+def need_dismissals(*, need: Need) -> QuerySet[MatchDecision]:
+    return (
+        MatchDecision.objects.filter(need=need, decision=Decision.DISMISSED)
+        .select_related("partner", "decided_by")
+        .order_by("-decided_at")
+    )
+
+
+def need_latest_run(*, need: Need) -> MatchRun | None:
+    return MatchRun.objects.filter(need=need, kind=RunKind.NEED).order_by("-pk").first()
+
+
+def partner_match_rows(*, partner: Partner) -> list[ReviewRow]:
+    """Needs whose top N include this partner, best score first."""
+    matches = list(
+        Match.objects.filter(partner=partner)
+        .select_related("need", "need__enterprise", "need__call", "need__field_l1", "need__field_l2")
+        .order_by("-score", "need_id")
+    )
+    decisions = {
+        (d.need_id, d.partner_id): d
+        for d in MatchDecision.objects.filter(partner=partner, decision=Decision.ACCEPTED)
+    }
+    return _rows(matches, decisions)
+
+
+def runs_list() -> QuerySet[MatchRun]:
+    return MatchRun.objects.select_related("need", "partner", "started_by").order_by("-created_at", "-id")
+
+
+def run_get(*, pk: int) -> MatchRun:
+    return get_object_or_404(MatchRun.objects.select_related("need", "partner", "started_by"), pk=pk)
+
+
+def run_active_full() -> MatchRun | None:
+    return (
+        MatchRun.objects.filter(kind=RunKind.FULL, status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+        .order_by("-pk")
+        .first()
+    )
+
+
+def run_status(run: MatchRun) -> dict:
+    """The small JSON the progress bar polls."""
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "status_label": str(run.get_status_display()),
+        "total": run.total,
+        "processed": run.processed,
+        "matches_written": run.matches_written,
+        "percent": run.percent,
+        "finished": run.is_finished,
+        "error": run.error if run.status == RunStatus.FAILED else "",
+    }
+
+
+def hk_recommended_needs(*, partner: Partner, script: str = "") -> list[dict]:
+    """Published needs recommended to a Hong Kong institution, best match first.
+
+    Rows come from the directory's Hong Kong projection, which never carries the
+    enterprise's private fields (only contacts staff released to this partner),
+    restricted to needs whose current matches include the partner.
+    """
+    from partners.selectors import hk_need_present, hk_need_projection
+
+    scores = dict(
+        Match.objects.filter(partner=partner)
+        .exclude(need__match_decisions__partner=partner, need__match_decisions__decision=Decision.DISMISSED)
+        .values_list("need_id", "score")
+    )
+    rows = list(hk_need_projection(partner=partner).filter(id__in=list(scores)))
+    rows.sort(key=lambda r: (-scores[r["id"]], r["id"]))
+    return [hk_need_present(r, script=script) | {"match_percent": round(100 * scores[r["id"]])} for r in rows]
