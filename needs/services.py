@@ -1,8 +1,47 @@
 """Writes on calls, enterprises and needs."""
 
-from django.db import transaction
+from datetime import datetime
+from typing import Any
 
-from needs.models import ReferenceCounter
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from needs.models import Call, Enterprise, Need, NeedStatus, ReferenceCounter
+from portal.models import Role, User
+from portal.services import audit_log
+
+# Need fields an enterprise fills in (sections 2 and 3), in the form's order.
+NEED_FIELDS = (
+    "title",
+    "field_l1",
+    "field_l2",
+    "field_l3",
+    "intended_investment",
+    "total_investment",
+    "categories",
+    "description",
+    "basis",
+    "partner_requirements",
+    "partner_role",
+    "has_intended_partner",
+    "intended_partner_name",
+    "cooperation_modes",
+)
+
+
+class NeedError(Exception):
+    """A need cannot be changed now; the message is shown to the user."""
+
+
+class EnterpriseError(Exception):
+    """An enterprise-profile action was refused; the message is shown to the user."""
 
 
 def reference_next(*, year: int) -> str:
@@ -16,3 +55,278 @@ def reference_next(*, year: int) -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"JSHK-{year}-{counter.last_number:04d}"
+
+
+# ---------------------------------------------------------------------------
+# Rules of the lifecycle
+# ---------------------------------------------------------------------------
+
+
+def need_is_editable(need: Need, now: datetime) -> bool:
+    """May the enterprise change this need now?
+
+    Drafts and submitted needs while the call is open; needs returned for
+    revision by staff at any time (they may be resubmitted after the deadline).
+    """
+    if need.status == NeedStatus.RETURNED:
+        return True
+    return need.status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED) and need.call.is_open(now)
+
+
+def need_is_withdrawable(need: Need, now: datetime) -> bool:
+    return need.status == NeedStatus.SUBMITTED and need.call.is_open(now)
+
+
+def _locked_need(need_id: int) -> Need:
+    """Lock the need row, then re-read its call under a lock too, so the
+    deadline compared below is the one committed at this moment."""
+    need = Need.objects.select_for_update().get(pk=need_id)
+    need.call = Call.objects.select_for_update().get(pk=need.call_id)
+    return need
+
+
+def _refuse_locked(need: Need, now: datetime) -> None:
+    if need_is_editable(need, now):
+        return
+    if need.status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED) and now >= need.call.deadline:
+        raise NeedError(
+            _("本批次已于 %(deadline)s 截止，需求已锁定，本次修改未保存。")
+            % {"deadline": timezone.localtime(need.call.deadline).strftime("%Y-%m-%d %H:%M")}
+        )
+    if need.status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED):
+        raise NeedError(_("本批次尚未开放，暂不能修改。"))
+    raise NeedError(_("该需求当前状态为“%(status)s”，不能修改。") % {"status": need.get_status_display()})
+
+
+def _apply(need: Need, fields: dict[str, Any]) -> None:
+    for name in NEED_FIELDS:
+        if name in fields:
+            setattr(need, name, fields[name])
+    if need.has_intended_partner is not True:
+        need.intended_partner_name = ""
+
+
+# ---------------------------------------------------------------------------
+# Needs
+# ---------------------------------------------------------------------------
+
+
+def need_save_draft(
+    *, user: User, enterprise: Enterprise, call: Call | None, need_id: int | None, fields: dict[str, Any]
+) -> Need:
+    """Save what was typed, complete or not (a new need becomes a draft).
+
+    A submitted need is not turned back into a draft here: its changes go
+    through `need_submit` so what staff see stays complete.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        if need_id is None:
+            call = Call.objects.select_for_update().get(pk=call.pk)
+            if not call.is_open(now):
+                raise NeedError(_("当前没有开放的征集批次，不能新建需求。"))
+            need = Need(enterprise=enterprise, call=call, created_by=user, status=NeedStatus.DRAFT)
+        else:
+            need = _locked_need(need_id)
+            _refuse_locked(need, now)
+            if need.status == NeedStatus.SUBMITTED:
+                raise NeedError(_("已提交的需求请使用“保存并提交”修改，或先撤回。"))
+        _apply(need, fields)
+        need.save()
+        return need
+
+
+def need_submit(
+    *,
+    user: User,
+    enterprise: Enterprise,
+    call: Call | None,
+    need_id: int | None,
+    fields: dict[str, Any],
+    consent_share_hk: bool,
+    consent_contact_release: bool,
+) -> Need:
+    """Submit a complete need (new, draft, submitted or returned for revision).
+
+    The deadline is decided here, inside the transaction, after locking the
+    need and its call: the whole submission is saved, or nothing is. The first
+    submission gets a reference number, kept on every later resubmission.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        if need_id is None:
+            call = Call.objects.select_for_update().get(pk=call.pk)
+            need = Need(enterprise=enterprise, call=call, created_by=user, status=NeedStatus.DRAFT)
+            if not call.is_open(now):
+                _refuse_locked(need, now)
+        else:
+            need = _locked_need(need_id)
+            _refuse_locked(need, now)
+        was_submitted = need.reference is not None
+        _apply(need, fields)
+        need.status = NeedStatus.SUBMITTED
+        if need.reference is None:
+            need.reference = reference_next(year=need.call.year)
+        if need.submitted_at is None:
+            need.submitted_at = now
+        need.consent_share_hk = consent_share_hk
+        need.consent_contact_release = consent_contact_release
+        need.consent_version = settings.CONSENT_VERSION
+        need.consent_at = now
+        need.save()
+        _after_submit(need)
+        need_id = need.pk
+        language = getattr(user, "language", settings.LANGUAGE_CODE)
+        transaction.on_commit(
+            lambda: need_send_receipt(need_id=need_id, language=language, edited=was_submitted)
+        )
+        return need
+
+
+def _after_submit(need: Need) -> None:
+    """Work other apps do on every submission (they queue after commit themselves)."""
+    from matching.services import need_schedule_scoring
+
+    need_schedule_scoring(need_id=need.pk)
+    try:
+        from needs.screening import need_flag_duplicates
+    except ImportError:
+        return
+    need_flag_duplicates(need_id=need.pk)
+
+
+def need_withdraw(*, user: User, need_id: int) -> Need:
+    """Withdraw a submitted need before the deadline (it keeps its reference)."""
+    with transaction.atomic():
+        need = _locked_need(need_id)
+        now = timezone.now()
+        if not need_is_withdrawable(need, now):
+            if need.status == NeedStatus.SUBMITTED:
+                raise NeedError(_("本批次已截止，不能撤回。"))
+            raise NeedError(_("只有已提交的需求可以撤回。"))
+        need.status = NeedStatus.WITHDRAWN
+        need.withdrawn_at = now
+        need.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        return need
+
+
+def need_send_receipt(*, need_id: int, language: str, edited: bool = False) -> None:
+    """E-mail the enterprise contact a receipt of a submission, in the user's language."""
+    need = Need.objects.select_related("enterprise", "call").get(pk=need_id)
+    context = {"need": need, "edited": edited, "site_url": settings.SITE_URL}
+    with translation.override(language):
+        subject = render_to_string("needs/email/receipt_subject.txt", context).strip()
+        body = render_to_string("needs/email/receipt_body.txt", context)
+    send_mail(subject, body, None, [need.enterprise.contact_email], fail_silently=False)
+
+
+# ---------------------------------------------------------------------------
+# Enterprise profile
+# ---------------------------------------------------------------------------
+
+
+def enterprise_save(*, user: User, enterprise: Enterprise) -> Enterprise:
+    """Create or update the profile from a validated form instance; a new
+    profile is linked to the user who created it."""
+    with transaction.atomic():
+        creating = enterprise.pk is None
+        if creating and user.enterprise_id is not None:
+            raise EnterpriseError(_("您的账号已属于一个企业。"))
+        enterprise.save()
+        if creating:
+            user.enterprise = enterprise
+            user.save(update_fields=["enterprise"])
+        return enterprise
+
+
+def enterprise_add_colleague(*, actor: User, email: str, request=None) -> User:
+    """Add a colleague to the actor's enterprise by e-mail.
+
+    An enterprise user who has registered but has no enterprise yet is linked
+    at once; an unknown address gets a new account and an e-mail to set a
+    password. Anyone else is refused without saying why in detail.
+    """
+    email = email.strip().lower()
+    enterprise = actor.enterprise
+    if enterprise is None:
+        raise EnterpriseError(_("请先填写企业基本信息。"))
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(
+                email=email,
+                password=None,
+                role=Role.ENTERPRISE,
+                enterprise=enterprise,
+                language=actor.language,
+            )
+        elif user.enterprise_id == enterprise.pk:
+            raise EnterpriseError(_("该用户已是本企业成员。"))
+        elif user.role != Role.ENTERPRISE or user.enterprise_id is not None:
+            raise EnterpriseError(_("该邮箱不能加入本企业，请联系省对外科技交流中心。"))
+        else:
+            user.enterprise = enterprise
+            user.save(update_fields=["enterprise"])
+        if created:
+            transaction.on_commit(lambda: _send_set_password(user=user, actor=actor, request=request))
+        return user
+
+
+def _send_set_password(*, user: User, actor: User, request=None) -> None:
+    # PasswordResetForm skips users without a usable password, so the link is built here.
+    if request is not None:
+        protocol, domain = request.scheme, request.get_host()
+    else:
+        protocol, domain = settings.SITE_URL.split("://", 1)
+    context = {
+        "user": user,
+        "actor": actor,
+        "enterprise": actor.enterprise,
+        "protocol": protocol,
+        "domain": domain,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    with translation.override(user.language):
+        subject = render_to_string("needs/email/colleague_subject.txt", context).strip()
+        body = render_to_string("needs/email/colleague_body.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+# ---------------------------------------------------------------------------
+# Calls (staff)
+# ---------------------------------------------------------------------------
+
+
+def call_save(*, actor: User, call: Call, focus_fields=None) -> Call:
+    """Create or update a call from a validated form instance (audited)."""
+    with transaction.atomic():
+        creating = call.pk is None
+        if call.is_current:
+            Call.objects.filter(is_current=True).exclude(pk=call.pk).update(is_current=False)
+        call.save()
+        if focus_fields is not None:
+            call.focus_fields.set(focus_fields)
+        audit_log(
+            actor=actor,
+            action="call.create" if creating else "call.update",
+            obj=call,
+            data={
+                "opens_at": call.opens_at.isoformat(),
+                "deadline": call.deadline.isoformat(),
+                "is_current": call.is_current,
+            },
+        )
+        return call
+
+
+def call_set_current(*, actor: User, call_id: int) -> Call:
+    """Make one call the current one (at most one is current)."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call_id)
+        Call.objects.filter(is_current=True).exclude(pk=call.pk).update(is_current=False)
+        call.is_current = True
+        call.save(update_fields=["is_current"])
+        audit_log(actor=actor, action="call.set_current", obj=call)
+        return call
