@@ -36,6 +36,11 @@ NEED_FIELDS = (
 )
 
 
+def _now() -> datetime:
+    """The server's clock, read inside the transaction (tests move it)."""
+    return timezone.now()
+
+
 class NeedError(Exception):
     """A need cannot be changed now; the message is shown to the user."""
 
@@ -120,7 +125,7 @@ def need_save_draft(
     through `need_submit` so what staff see stays complete.
     """
     with transaction.atomic():
-        now = timezone.now()
+        now = _now()
         if need_id is None:
             call = Call.objects.select_for_update().get(pk=call.pk)
             if not call.is_open(now):
@@ -153,7 +158,7 @@ def need_submit(
     submission gets a reference number, kept on every later resubmission.
     """
     with transaction.atomic():
-        now = timezone.now()
+        now = _now()
         if need_id is None:
             call = Call.objects.select_for_update().get(pk=call.pk)
             need = Need(enterprise=enterprise, call=call, created_by=user, status=NeedStatus.DRAFT)
@@ -186,20 +191,17 @@ def need_submit(
 def _after_submit(need: Need) -> None:
     """Work other apps do on every submission (they queue after commit themselves)."""
     from matching.services import need_schedule_scoring
+    from needs.screening import need_flag_duplicates
 
-    need_schedule_scoring(need_id=need.pk)
-    try:
-        from needs.screening import need_flag_duplicates
-    except ImportError:
-        return
     need_flag_duplicates(need_id=need.pk)
+    need_schedule_scoring(need_id=need.pk)
 
 
 def need_withdraw(*, user: User, need_id: int) -> Need:
     """Withdraw a submitted need before the deadline (it keeps its reference)."""
     with transaction.atomic():
         need = _locked_need(need_id)
-        now = timezone.now()
+        now = _now()
         if not need_is_withdrawable(need, now):
             if need.status == NeedStatus.SUBMITTED:
                 raise NeedError(_("本批次已截止，不能撤回。"))
@@ -207,6 +209,10 @@ def need_withdraw(*, user: User, need_id: int) -> Need:
         need.status = NeedStatus.WITHDRAWN
         need.withdrawn_at = now
         need.save(update_fields=["status", "withdrawn_at", "updated_at"])
+        from matching.services import need_schedule_scoring
+
+        # A withdrawn need leaves matching; the matching service drops its matches.
+        need_schedule_scoring(need_id=need.pk)
         return need
 
 
