@@ -90,6 +90,19 @@ def _locked_need(need_id: int) -> Need:
     return need
 
 
+def _need_for_write(
+    *, user: User, enterprise: Enterprise, call: Call | None, need_id: int | None
+) -> tuple[Need, datetime]:
+    """The need to write (locked, or new in the locked call) and the moment
+    that decides the deadline, read only once the locks are held."""
+    if need_id is None:
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        need = Need(enterprise=enterprise, call=call, created_by=user, status=NeedStatus.DRAFT)
+    else:
+        need = _locked_need(need_id)
+    return need, _now()
+
+
 def _refuse_locked(need: Need, now: datetime) -> None:
     if need_is_editable(need, now):
         return
@@ -125,17 +138,12 @@ def need_save_draft(
     through `need_submit` so what staff see stays complete.
     """
     with transaction.atomic():
-        now = _now()
-        if need_id is None:
-            call = Call.objects.select_for_update().get(pk=call.pk)
-            if not call.is_open(now):
-                raise NeedError(_("当前没有开放的征集批次，不能新建需求。"))
-            need = Need(enterprise=enterprise, call=call, created_by=user, status=NeedStatus.DRAFT)
-        else:
-            need = _locked_need(need_id)
-            _refuse_locked(need, now)
-            if need.status == NeedStatus.SUBMITTED:
-                raise NeedError(_("已提交的需求请使用“保存并提交”修改，或先撤回。"))
+        need, now = _need_for_write(user=user, enterprise=enterprise, call=call, need_id=need_id)
+        if need.pk is None and not need.call.is_open(now):
+            raise NeedError(_("当前没有开放的征集批次，不能新建需求。"))
+        _refuse_locked(need, now)
+        if need.status == NeedStatus.SUBMITTED:
+            raise NeedError(_("已提交的需求请使用“提交需求”保存修改，或先撤回。"))
         _apply(need, fields)
         need.save()
         return need
@@ -158,15 +166,8 @@ def need_submit(
     submission gets a reference number, kept on every later resubmission.
     """
     with transaction.atomic():
-        now = _now()
-        if need_id is None:
-            call = Call.objects.select_for_update().get(pk=call.pk)
-            need = Need(enterprise=enterprise, call=call, created_by=user, status=NeedStatus.DRAFT)
-            if not call.is_open(now):
-                _refuse_locked(need, now)
-        else:
-            need = _locked_need(need_id)
-            _refuse_locked(need, now)
+        need, now = _need_for_write(user=user, enterprise=enterprise, call=call, need_id=need_id)
+        _refuse_locked(need, now)
         was_submitted = need.reference is not None
         _apply(need, fields)
         need.status = NeedStatus.SUBMITTED
