@@ -134,10 +134,9 @@ def worker_available() -> tuple[bool, str]:
 
 
 class WorkerProcess:
-    """A `celery worker` subprocess on the test database and a private queue."""
+    """`celery worker` subprocesses on the test database."""
 
-    def __init__(self, queue: str, env: dict[str, str], log_dir: Path) -> None:
-        self.queue = queue
+    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
         self.env = env
         self.log_dir = log_dir
         self.procs: list[subprocess.Popen] = []
@@ -156,8 +155,6 @@ class WorkerProcess:
                 "prefork",
                 "-c",
                 "1",
-                "-Q",
-                self.queue,
                 "--without-heartbeat",
                 "--without-gossip",
                 "--without-mingle",
@@ -197,9 +194,11 @@ class WorkerProcess:
 
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
-    """Start real workers (`.start()`) on the *test* database and a queue of their
-    own; the test process publishes to that queue. Workers are stopped at teardown,
-    before the test database is flushed."""
+    """Start real workers (`.start()`) on the *test* database and REDIS_URL.
+
+    The queue is emptied first (REDIS_URL names a Redis database of this test
+    run, so nothing else is lost). Workers are stopped at teardown, before the
+    test database is flushed."""
     ok, why = worker_available()
     if not ok:
         pytest.skip(why)
@@ -217,18 +216,24 @@ def celery_worker_process(transactional_db, tmp_path):
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "PYTHONUNBUFFERED": "1",
     }
-    queue = f"matching-test-{uuid.uuid4().hex[:8]}"
-    saved = (app.conf.task_default_queue, app.conf.task_always_eager)
-    app.conf.task_default_queue = queue
+    saved = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    worker = WorkerProcess(queue, env, tmp_path)
+    _purge(app)
+    worker = WorkerProcess(env, tmp_path)
     try:
         yield worker
     finally:
         worker.stop_all()
-        app.conf.task_default_queue, app.conf.task_always_eager = saved
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+        app.conf.task_always_eager = saved
+        _purge(app)
+
+
+def _purge(app) -> None:
+    """Drop waiting and unacknowledged messages left by earlier runs."""
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(app.conf.task_default_queue)
+        client = conn.default_channel.client
+        client.delete("unacked", "unacked_index")
 
 
 def wait_for(predicate, timeout: float, what: str, worker: WorkerProcess | None = None):
