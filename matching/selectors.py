@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from matching.models import Decision, Match, MatchDecision, MatchRun, RunKind, RunStatus
@@ -24,6 +24,28 @@ class ReviewRow:
     @property
     def accepted(self) -> bool:
         return self.decision is not None and self.decision.decision == Decision.ACCEPTED
+
+
+def needs_for_matching(*, state: str = "") -> QuerySet[Need]:
+    """Needs taking part in matching, with their match count, best score and
+    accepted pairs, newest first."""
+    from matching.documents import scorable_needs
+
+    qs = (
+        scorable_needs()
+        .select_related("enterprise", "call")
+        .annotate(
+            match_count=Count("matches", distinct=True),
+            best_score=Max("matches__score"),
+            accepted_count=Count(
+                "match_decisions", filter=Q(match_decisions__decision=Decision.ACCEPTED), distinct=True
+            ),
+        )
+        .order_by("-submitted_at", "-id")
+    )
+    if state:
+        qs = qs.filter(matching_state=state)
+    return qs
 
 
 def need_for_review(*, pk: int) -> Need:

@@ -6,6 +6,7 @@ app_name = "matching"
 
 urlpatterns = [
     # Staff review
+    path("staff/matching/", views.needs, name="needs"),
     path("staff/matching/needs/<int:pk>/", views.need_matches, name="need_matches"),
     path("staff/matching/needs/<int:pk>/rescore/", views.need_rescore, name="need_rescore"),
     path(

@@ -9,9 +9,23 @@ from django.views.decorators.http import require_POST
 
 from matching import selectors, services
 from matching.forms import DismissForm
+from needs.models import MatchingState
 from portal import permissions
 
 RUNS_PAGE_SIZE = 30
+NEEDS_PAGE_SIZE = 30
+
+
+@permissions.require(permissions.can_review_matches)
+def needs(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "")
+    if state not in MatchingState.values:
+        state = ""
+    page = Paginator(selectors.needs_for_matching(state=state), NEEDS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "state": state, "states": MatchingState.choices}
+    return render(request, "matching/needs.html", context)
 
 
 @permissions.require(permissions.can_review_matches)

@@ -235,3 +235,14 @@ def test_reasons_render_from_code_and_params_with_text_as_fallback():
     assert reason_line({"code": "focus_field", "text": "x", "params": {"codes": ["01"]}}).endswith("电子信息")
     assert reason_line({"code": "new_in_v2", "text": "新理由", "params": {}}) == "新理由"
     assert reason_line({"code": "shared_terms", "text": "旧文本", "params": None}) == "共同关键词："
+
+
+def test_needs_overview_lists_scored_needs_and_filters_by_state(scored, chip_need, staff_user, client_as):
+    client = client_as(staff_user)
+
+    html = client.get(reverse("matching:needs")).content.decode()
+    pending = client.get(reverse("matching:needs"), {"state": "pending"}).content.decode()
+
+    assert reverse("matching:need_matches", args=[scored.pk]) in html
+    assert chip_need.title in html
+    assert scored.title not in pending

@@ -35,6 +35,7 @@ def _pair(w) -> dict:
 
 
 RULES = {
+    "matching:needs": Rule(allow=STAFF),
     "matching:need_matches": Rule(allow=STAFF, kwargs=_need),
     "matching:need_rescore": Rule(allow=STAFF, kwargs=_need, ok_status=POST_ONLY),
     "matching:match_accept": Rule(allow=STAFF, kwargs=_pair, ok_status=POST_ONLY),
