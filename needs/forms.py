@@ -32,6 +32,13 @@ from needs.validators import (
     validate_uscc,
 )
 
+
+class OutlineSubmit(Submit):
+    """A secondary submit button (crispy's Submit is always btn-primary)."""
+
+    field_classes = "btn btn-outline-secondary"
+
+
 YES_NO = (("True", _("是")), ("False", _("否")))
 OTHER_ZONE = "other"
 
@@ -388,10 +395,10 @@ class NeedForm(forms.ModelForm):
                     css_class="row",
                     css_id="tech-field-selects",
                 ),
-                Submit(
+                OutlineSubmit(
                     "action_refresh",
                     _("下一步/更新选项"),
-                    css_class="btn btn-outline-secondary btn-sm mb-3",
+                    css_class="btn-sm mb-3",
                     css_id="refresh-button",
                     formnovalidate="formnovalidate",
                 ),
@@ -416,10 +423,10 @@ class NeedForm(forms.ModelForm):
         )
         if draft_allowed:
             helper.add_input(
-                Submit(
+                OutlineSubmit(
                     "action_draft",
                     _("保存草稿"),
-                    css_class="btn-outline-primary",
+                    css_class="me-2",
                     formnovalidate="formnovalidate",
                 )
             )
