@@ -28,7 +28,8 @@ def is_enterprise_user(user) -> bool:
 
 
 def is_hk_user(user) -> bool:
-    return _role(user) == Role.HK and user.partner_id is not None
+    """A Hong Kong user of an institution that is still active in the directory."""
+    return _role(user) == Role.HK and user.partner_id is not None and user.partner.is_active
 
 
 def is_staff_member(user) -> bool:
@@ -105,10 +106,6 @@ def can_express_interest(user) -> bool:
 
 def can_invite_users(user) -> bool:
     return is_admin(user)
-
-
-def can_view_health_details(user) -> bool:
-    return True
 
 
 # --- decorators ----------------------------------------------------------------

@@ -120,7 +120,9 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections are a production knob (DB_CONN_MAX_AGE=60); the
+    # default closes them, so test databases can be dropped cleanly.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 else:
     DATABASES = {
         "default": {
@@ -152,6 +154,10 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Seconds after which Redis gives a job whose worker died outright (SIGKILL,
+# lost machine) to another worker. Jobs must finish well within it, or they
+# run twice; tests shorten it to see the redelivery.
+JOB_VISIBILITY_TIMEOUT = env_int("JOB_VISIBILITY_TIMEOUT", 60 * 60)
 
 # ---------------------------------------------------------------------------
 # Accounts and authentication
