@@ -71,8 +71,9 @@ def _weights() -> dict[str, float]:
 
 
 def _enqueue(run_id: int, kind: str) -> None:
-    """Hand a run to Celery. A broker that is down is logged, never raised: the
-    run stays queued and the need stays pending for the periodic pick-up."""
+    """Hand a run to Celery. A broker that is down is logged, never raised, so
+    the caller's request succeeds: a need run stays queued (the need pending)
+    for the periodic pick-up; other runs are marked failed."""
     from matching import tasks
 
     task = {
@@ -82,8 +83,17 @@ def _enqueue(run_id: int, kind: str) -> None:
     }[kind]
     try:
         task.delay(run_id)
-    except ENQUEUE_ERRORS:
-        logger.warning("matching: could not enqueue run %s (%s); left for the periodic pick-up", run_id, kind)
+    except ENQUEUE_ERRORS as exc:
+        if kind == RunKind.NEED:
+            logger.warning(
+                "matching: could not enqueue run %s; the need stays pending for the periodic pick-up", run_id
+            )
+            return
+        # Nothing picks these up later: say so on the run, so staff can start it again.
+        logger.error("matching: could not enqueue run %s (%s): %s", run_id, kind, exc)
+        MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"broker unavailable: {exc}"[:2000]
+        )
 
 
 def _create_run(**fields) -> MatchRun:

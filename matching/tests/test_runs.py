@@ -342,3 +342,15 @@ def test_a_failing_run_is_marked_failed(
     run = MatchRun.objects.get(need=robot_need)
     assert run.status == RunStatus.FAILED and "scorer exploded" in run.error
     assert Need.objects.get(pk=robot_need.pk).matching_state == MatchingState.PENDING
+
+
+def test_a_full_rescore_that_cannot_be_queued_is_marked_failed_and_can_be_restarted(
+    staff_user, broker_down, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.full_rescore_start(actor=staff_user)
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "broker unavailable" in run.error
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.full_rescore_start(actor=staff_user).pk != run.pk
