@@ -1,6 +1,6 @@
 """Demo data for development: a call open now, enterprises, needs and accounts."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -158,6 +158,16 @@ class Command(BaseCommand):
                 "enterprise_type": "sme",
                 "employees": 120,
                 "rnd_staff": 30,
+                # The rest of section 1, so the demo profile is complete and editable.
+                "founded_on": date(2015, 3, 1),
+                "industry_id": "27" if "生物" in spec["name"] else "39",
+                "main_business": spec["need"]["partner_requirements"][:40],
+                "main_products": spec["need"]["title"],
+                "is_high_tech": True,
+                "revenue_last_year": Decimal("3200"),
+                "in_hitech_zone": False,
+                "address": f"{spec['name']}示例地址1号",
+                "introduction": f"{spec['name']}是一家示例企业，用于演示平台功能。",
             },
         )
         user = self._user(spec["user"], password, role=Role.ENTERPRISE, enterprise=enterprise)
