@@ -3,6 +3,7 @@
 import os
 import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +14,44 @@ from partners.models import Partner, PartnerKind
 from portal.models import Role, User
 
 PASSWORD = "Correct-Horse-42"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    # A test that uses a harness fixture gets its marker, so `-m "not worker"`
+    # and `-m "not browser"` deselect it without anyone having to remember.
+    for item in items:
+        if "celery_worker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.worker)
+        if "browser_page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+def _missing_service(reason: str):
+    """Skip on a developer's machine; fail in CI, where .ci/run provides every service."""
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            _missing_service("needs PostgreSQL: set DATABASE_URL=postgresql:///portal")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """Pages in zh-hant and en need the .mo files, which are build output."""
+    from django.utils.translation.reloader import translation_file_changed
+
+    from portal.catalogs import catalogs_compile
+
+    catalogs_compile()
+    translation_file_changed(sender=None, file_path=Path("catalogs.mo"))
 
 
 @pytest.fixture(autouse=True)
@@ -148,6 +187,22 @@ def client_as(client):
         return client
 
     return login
+
+
+# --- real Celery worker ---------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real worker for one test (portal/tests/worker.py), stopped before the
+    database is flushed. The test's writes are committed, so the worker sees them."""
+    from portal.tests.worker import worker_running, worker_unavailable_reason
+
+    reason = worker_unavailable_reason()
+    if reason:
+        _missing_service(reason)
+    with worker_running() as worker:
+        yield worker
 
 
 # --- browser tests --------------------------------------------------------------

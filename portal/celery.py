@@ -9,6 +9,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -20,9 +21,10 @@ app.conf.update(
     result_serializer="json",
     accept_content=["json"],
     task_ignore_result=True,
-    # A task is acknowledged only after it ran, and given back to the queue if
-    # its worker dies, so a killed worker's job is redelivered. Tasks are
-    # idempotent, so running one twice is harmless.
+    # A task is acknowledged only after it ran. If its pool process dies the
+    # job goes straight back to the queue; if the whole worker is killed, Redis
+    # hands it out again after JOB_VISIBILITY_TIMEOUT. Tasks are idempotent, so
+    # running one twice is harmless.
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     worker_prefetch_multiplier=1,
@@ -34,7 +36,7 @@ app.conf.update(
     broker_transport_options={
         "socket_timeout": 3,
         "socket_connect_timeout": 3,
-        "visibility_timeout": 60 * 60,
+        "visibility_timeout": settings.JOB_VISIBILITY_TIMEOUT,
         "max_retries": 1,
     },
     task_publish_retry=True,
