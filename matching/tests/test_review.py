@@ -246,3 +246,13 @@ def test_needs_overview_lists_scored_needs_and_filters_by_state(scored, chip_nee
     assert reverse("matching:need_matches", args=[scored.pk]) in html
     assert chip_need.title in html
     assert scored.title not in pending
+
+
+def test_staff_rescore_one_need(scored, staff_user, client_as, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(staff_user).post(reverse("matching:need_rescore", args=[scored.pk]))
+
+    run = MatchRun.objects.filter(need=scored, kind=RunKind.NEED).get()
+    assert response.status_code == 302
+    assert run.status == RunStatus.DONE and run.started_by == staff_user and run.trigger == "staff"
+    assert AuditEntry.objects.filter(action="matching.rescore_need", object_id=str(scored.pk)).exists()
