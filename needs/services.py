@@ -4,18 +4,15 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from needs.models import Call, Enterprise, Need, NeedStatus, ReferenceCounter
 from portal.models import Role, User
-from portal.services import audit_log
+from portal.services import account_setup_email_send, audit_log
 
 # Need fields an enterprise fills in (sections 2 and 3), in the form's order.
 NEED_FIELDS = (
@@ -281,24 +278,13 @@ def enterprise_add_colleague(*, actor: User, email: str, request=None) -> User:
 
 
 def _send_set_password(*, user: User, actor: User, request=None) -> None:
-    # PasswordResetForm skips users without a usable password, so the link is built here.
-    if request is not None:
-        protocol, domain = request.scheme, request.get_host()
-    else:
-        protocol, domain = settings.SITE_URL.split("://", 1)
-    context = {
-        "user": user,
-        "actor": actor,
-        "enterprise": actor.enterprise,
-        "protocol": protocol,
-        "domain": domain,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-    }
-    with translation.override(user.language):
-        subject = render_to_string("needs/email/colleague_subject.txt", context).strip()
-        body = render_to_string("needs/email/colleague_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    account_setup_email_send(
+        user=user,
+        subject_template="needs/email/colleague_subject.txt",
+        body_template="needs/email/colleague_body.txt",
+        context={"actor": actor, "enterprise": actor.enterprise},
+        request=request,
+    )
 
 
 # ---------------------------------------------------------------------------
