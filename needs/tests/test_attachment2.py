@@ -86,12 +86,19 @@ def test_sheet_has_the_forms_sections_labels_and_boxes(client_as, enterprise_use
 def test_user_text_starting_with_formula_characters_stays_text(client_as, enterprise_user, need):
     ws = _download(client_as, enterprise_user, need).active
     labels = _labels(ws)
-    for label in ("技术需求名称", "需求内容描述", "现有基础", "港方机构应具备的条件"):
-        value = labels[label]
-        assert isinstance(value, str) and not value.startswith(("=", "+", "-", "@")), (label, value)
+    assert need.title.startswith("=")
+    for label, original in (
+        ("技术需求名称", need.title),
+        ("需求内容描述", need.description),
+        ("现有基础", need.basis),
+        ("港方机构应具备的条件", need.partner_requirements),
+    ):
+        assert labels[label] == original, label
     for row in ws.iter_rows():
         for cell in row:
-            assert cell.data_type != "f"
+            assert cell.data_type != "f", cell.coordinate
+            if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
 
 
 def test_read_sheet_gives_back_the_values(need):
