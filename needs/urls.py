@@ -1,6 +1,6 @@
 from django.urls import path
 
-from needs.views import calls, enterprise, staff
+from needs.views import calls, enterprise, staff, staff_shortlist
 
 app_name = "needs"
 
@@ -21,5 +21,24 @@ urlpatterns = [
     path("staff/calls/<int:pk>/set-current/", calls.call_set_current, name="call_set_current"),
     # Back office (staff and reviewers)
     path("staff/", staff.staff_home, name="staff_home"),
-    path("review/", staff.review_home, name="review_home"),
+    path("staff/needs/", staff.staff_need_list, name="staff_need_list"),
+    path("staff/needs/<int:pk>/", staff.staff_need_detail, name="staff_need_detail"),
+    path("staff/needs/<int:pk>/screen/", staff.staff_need_screen, name="staff_need_screen"),
+    path("staff/duplicates/<int:pk>/resolve/", staff.staff_duplicate_resolve, name="staff_duplicate_resolve"),
+    path("staff/exports/new/", staff.staff_export, name="staff_export"),
+    path("staff/exports/<int:pk>/", staff.staff_export_job, name="staff_export_job"),
+    path("staff/exports/<int:pk>/download/", staff.staff_export_download, name="staff_export_download"),
+    path("staff/import/", staff.staff_import, name="staff_import"),
+    path("staff/shortlist/", staff_shortlist.staff_shortlist, name="staff_shortlist"),
+    path("staff/shortlist/add/", staff_shortlist.staff_shortlist_add, name="staff_shortlist_add"),
+    path(
+        "staff/shortlist/<int:pk>/remove/",
+        staff_shortlist.staff_shortlist_remove,
+        name="staff_shortlist_remove",
+    ),
+    path("staff/shortlist/freeze/", staff_shortlist.staff_shortlist_freeze, name="staff_shortlist_freeze"),
+    path("staff/shortlist/rubric/", staff_shortlist.staff_rubric, name="staff_rubric"),
+    path("staff/shortlist/compare/", staff_shortlist.staff_compare, name="staff_compare"),
+    path("review/", staff_shortlist.review_home, name="review_home"),
+    path("review/needs/<int:pk>/", staff_shortlist.review_need, name="review_need"),
 ]

@@ -2,10 +2,12 @@
 
 Exporters only yield rows; this module turns them into an .xlsx. Every cell
 that comes from a user is written as text, so a value such as "=HYPERLINK(...)"
-stays a string and never becomes a formula.
+stays a string and never becomes a formula. In .xlsx the text is kept exactly
+(string cell type plus Excel's quote-prefix style, so editing the cell in
+Excel keeps it text); `safe_text` (apostrophe) is for CSV and other plain text.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -13,7 +15,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,14 +32,19 @@ def safe_text(value: str) -> str:
 def cell_value(value):
     """Turn a Python value into what openpyxl should store (never a formula)."""
     if value is None:
-        return ""
+        return None
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (int, float, Decimal, date)):
         return value
-    return safe_text(str(value))
+    # Control characters are illegal in XML; a user's paste may carry them.
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def write_cell(ws: Worksheet, row: int, column: int, value) -> Cell:
@@ -48,6 +55,8 @@ def write_cell(ws: Worksheet, row: int, column: int, value) -> Cell:
     cell.value = converted
     if isinstance(converted, str):
         cell.data_type = "s"
+        if _formula_like(converted):
+            cell.quotePrefix = True
     return cell
 
 
@@ -57,19 +66,73 @@ def append_row(ws: Worksheet, values: Sequence) -> None:
         write_cell(ws, row, column, value)
 
 
-def write_only_rows(ws, rows: Iterable[Sequence]) -> None:
-    """Stream rows into a write-only worksheet (large exports)."""
+def _text_cell(ws, value: str):
     from openpyxl.cell import WriteOnlyCell
 
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def write_only_rows(ws, rows: Iterable[Sequence], on_row: Callable[[int], None] | None = None) -> int:
+    """Stream rows into a write-only worksheet (large exports); returns the count.
+
+    Plain values are appended as they are (openpyxl only turns a string
+    starting with "=" into a formula); formula-like text gets an explicit
+    string cell. `on_row(n)` is called every 500 rows (progress)."""
+    count = 0
     for values in rows:
-        cells = []
+        row = []
         for value in values:
             converted = cell_value(value)
-            cell = WriteOnlyCell(ws, value=converted)
-            if isinstance(converted, str):
-                cell.data_type = "s"
-            cells.append(cell)
-        ws.append(cells)
+            row.append(_text_cell(ws, converted) if _formula_like(converted) else converted)
+        ws.append(row)
+        count += 1
+        if on_row is not None and count % 500 == 0:
+            on_row(count)
+    return count
+
+
+class SheetExporter:
+    """One sheet of an export: a title, headers and rows. Subclasses only
+    yield rows; `exporters_workbook` writes them."""
+
+    title: str = ""
+
+    def headers(self) -> Sequence[str]:
+        raise NotImplementedError
+
+    def rows(self) -> Iterable[Sequence]:
+        raise NotImplementedError
+
+    def count(self) -> int | None:
+        """Rows to expect, for progress reports (None: unknown)."""
+        return None
+
+
+def exporters_workbook(
+    exporters: Iterable[SheetExporter], *, progress: Callable[[int], None] | None = None
+) -> Workbook:
+    """A write-only workbook with one sheet per exporter. `progress(percent)`
+    is called as rows are written (the total is the exporters' `count()`s)."""
+    exporters = list(exporters)
+    total = sum(e.count() or 1 for e in exporters) or 1
+    done = 0
+    wb = Workbook(write_only=True)
+    for exporter in exporters:
+        ws = wb.create_sheet(title=exporter.title[:31])
+        write_only_rows(ws, [exporter.headers()])
+        base = done
+
+        def on_row(n: int, base: int = base) -> None:
+            if progress is not None:
+                progress(min(99, int((base + n) * 100 / total)))
+
+        done += max(write_only_rows(ws, exporter.rows(), on_row=on_row), exporter.count() or 1)
+        if progress is not None:
+            progress(min(99, int(done * 100 / total)))
+    return wb
 
 
 def table_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]]) -> Workbook:

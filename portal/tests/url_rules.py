@@ -1,4 +1,4 @@
-from portal.tests.url_access import FOUND, OK, SIGNED_IN, Rule
+from portal.tests.url_access import FOUND, OK, SIGNED_IN, STAFF, Rule
 
 RULES = {
     "home": Rule(public=True),
@@ -9,6 +9,7 @@ RULES = {
     # Logout is POST-only since Django 5; a GET answers 405 for everyone.
     "logout": Rule(public=True, ok_status=405),
     "invite": Rule(allow={"admin"}),
+    "audit_log": Rule(allow=STAFF),
     "password_change": Rule(allow=SIGNED_IN),
     "password_change_done": Rule(allow=SIGNED_IN),
     "password_reset": Rule(public=True),

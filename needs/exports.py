@@ -1,0 +1,311 @@
+"""Back-office Excel exports: exporters only yield rows (portal.exports writes
+the workbook), plus the export-job services the Celery task runs.
+
+The needs sheet has one row per need with every form field, private
+enterprise fields included (staff only). Its columns are also the batch
+import's columns (needs.imports reads them back by header).
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.models import Match
+from needs import backoffice_selectors as selectors
+from needs.attachment2 import LAYOUT, TITLE, _field, attachment2_sheet_title
+from needs.models import Call, CooperationMode, ExportJob, ExportJobStatus, Need, NeedCategory, NeedStatus
+from portal import permissions
+from portal.exports import SheetExporter, exporters_workbook, workbook_bytes
+from portal.models import User
+from portal.services import audit_log
+
+# Per-need Attachment 2 sheets are only added up to this many needs: every
+# sheet costs openpyxl a file and a name check, so 10,000 of them would take
+# minutes. Larger exports say so on their info sheet.
+ATTACHMENT2_SHEETS_MAX = 200
+LIST_SEPARATOR = "；"
+
+
+def _code_name(obj) -> str:
+    return f"{obj.pk} {obj.name_zh}" if obj is not None else ""
+
+
+def _labels(codes: list[str], choices) -> str:
+    labels = dict(choices)
+    return LIST_SEPARATOR.join(str(labels.get(code, code)) for code in codes or [])
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # "need.title", "enterprise.name", …
+    label: str
+    get: Callable[[Need], Any]
+
+
+def _e(attr: str) -> Callable[[Need], Any]:
+    return lambda n: getattr(n.enterprise, attr)
+
+
+def _n(attr: str) -> Callable[[Need], Any]:
+    return lambda n: getattr(n, attr)
+
+
+# Labels are the form's exact Chinese labels (the batch import matches them).
+NEED_COLUMNS: list[Column] = [
+    Column("need.reference", "需求编号", _n("reference")),
+    Column("need.call", "征集批次", lambda n: n.call.title),
+    Column("need.status", "状态", lambda n: NeedStatus(n.status).label),
+    Column("need.submitted_at", "提交时间", _n("submitted_at")),
+    Column("enterprise.name", "企业名称", _e("name")),
+    Column("enterprise.credit_code", "社会统一信用代码", _e("credit_code")),
+    Column("enterprise.founded_on", "成立时间", _e("founded_on")),
+    Column("enterprise.enterprise_type", "企业类型", lambda n: n.enterprise.get_enterprise_type_display()),
+    Column("enterprise.industry", "所属行业", lambda n: str(n.enterprise.industry or "")),
+    Column("enterprise.main_business", "主营业务和专业领域", _e("main_business")),
+    Column("enterprise.main_products", "主要产品和服务", _e("main_products")),
+    Column("enterprise.is_high_tech", "是否高新技术企业", _e("is_high_tech")),
+    Column("enterprise.revenue_last_year", "上一年度营业总收入（万元）", _e("revenue_last_year")),
+    Column("enterprise.in_hitech_zone", "是否在高新区内", _e("in_hitech_zone")),
+    Column(
+        "enterprise.hitech_zone",
+        "高新区名称",
+        lambda n: (
+            n.enterprise.hitech_zone.name_zh
+            if n.enterprise.hitech_zone_id
+            else n.enterprise.hitech_zone_other
+        ),
+    ),
+    Column("enterprise.employees", "员工总数", _e("employees")),
+    Column("enterprise.rnd_staff", "研发人员数", _e("rnd_staff")),
+    Column("enterprise.address", "企业地址", _e("address")),
+    Column("enterprise.division", "所在县(市、区)", lambda n: _code_name(n.enterprise.division)),
+    Column("enterprise.contact_name", "联系人", _e("contact_name")),
+    Column("enterprise.contact_phone", "联系电话", _e("contact_phone")),
+    Column("enterprise.contact_email", "电子邮件", _e("contact_email")),
+    Column("enterprise.website", "企业网址", _e("website")),
+    Column("enterprise.introduction", "企业基本情况简介", _e("introduction")),
+    Column("need.title", "技术需求名称", _n("title")),
+    Column("need.field_l1", "一级分类", lambda n: _code_name(n.field_l1)),
+    Column("need.field_l2", "二级分类", lambda n: _code_name(n.field_l2)),
+    Column("need.field_l3", "三级分类", lambda n: _code_name(n.field_l3)),
+    Column("need.intended_investment", "意向投入金额（万元）", _n("intended_investment")),
+    Column("need.total_investment", "项目拟投入总金额（万元）", _n("total_investment")),
+    Column("need.categories", "需求类别", lambda n: _labels(n.categories, NeedCategory.choices)),
+    Column("need.description", "需求内容描述", _n("description")),
+    Column("need.basis", "现有基础", _n("basis")),
+    Column("need.partner_requirements", "港方机构应具备的条件", _n("partner_requirements")),
+    Column("need.partner_role", "港方机构在项目合作中承担的工作", _n("partner_role")),
+    Column("need.has_intended_partner", "是否已有港方意向合作单位", _n("has_intended_partner")),
+    Column("need.intended_partner_name", "港方意向合作单位全称", _n("intended_partner_name")),
+    Column(
+        "need.cooperation_modes", "合作方式", lambda n: _labels(n.cooperation_modes, CooperationMode.choices)
+    ),
+    Column("need.consent_share_hk", "同意向香港机构公开需求", _n("consent_share_hk")),
+    Column(
+        "need.consent_contact_release",
+        "同意交流中心向其推荐的香港机构提供联系方式",
+        _n("consent_contact_release"),
+    ),
+]
+
+
+class NeedsExporter(SheetExporter):
+    title = "需求列表"
+
+    def __init__(self, needs: Sequence[Need] | Iterable[Need], count: int | None = None) -> None:
+        self.needs = needs
+        self._count = count
+
+    def headers(self) -> list[str]:
+        return [c.label for c in NEED_COLUMNS]
+
+    def rows(self) -> Iterable[list]:
+        for need in self.needs:
+            yield [c.get(need) for c in NEED_COLUMNS]
+
+    def count(self) -> int | None:
+        return self._count
+
+
+class ShortlistExporter(SheetExporter):
+    title = "对接会入选名单"
+
+    def __init__(self, call: Call | None) -> None:
+        self.call = call
+
+    def headers(self) -> list[str]:
+        return ["版本", "冻结时间", "需求编号", "技术需求名称", "企业名称", "加权总分", "入选理由"]
+
+    def rows(self) -> Iterable[list]:
+        if self.call is None:
+            return
+        shortlist = selectors.shortlist_latest(call=self.call)
+        if shortlist is None:
+            return
+        entries = list(shortlist.entries.all())
+        totals = {
+            need.pk: summary.total
+            for need, summary in selectors.needs_with_scores(
+                call=self.call, need_ids=[e.need_id for e in entries]
+            )
+        }
+        for entry in entries:
+            yield [
+                shortlist.version,
+                shortlist.frozen_at or _("未冻结"),
+                entry.need.reference,
+                entry.need.title,
+                entry.need.enterprise.name,
+                totals.get(entry.need_id),
+                entry.justification,
+            ]
+
+
+class MatchesExporter(SheetExporter):
+    title = "匹配结果"
+
+    def __init__(self, need_ids: list[int]) -> None:
+        self.need_ids = need_ids
+
+    def headers(self) -> list[str]:
+        return ["需求编号", "技术需求名称", "排名", "香港机构", "匹配度", "匹配理由"]
+
+    def rows(self) -> Iterable[list]:
+        matches = (
+            Match.objects.filter(need_id__in=self.need_ids)
+            .select_related("need", "partner")
+            .order_by("need_id", "-score", "partner_id")
+        )
+        rank, current = 0, None
+        for match in matches.iterator(chunk_size=2000):
+            rank = rank + 1 if match.need_id == current else 1
+            current = match.need_id
+            yield [
+                match.need.reference,
+                match.need.title,
+                rank,
+                str(match.partner),
+                round(match.score * 100, 1),
+                LIST_SEPARATOR.join(match.reason_lines()),
+            ]
+
+
+class Attachment2Exporter(SheetExporter):
+    """One need laid out like the official form (needs.attachment2.LAYOUT),
+    streamed: label, value, label, value — readable by attachment2_read_sheet."""
+
+    def __init__(self, need: Need) -> None:
+        self.need = need
+        self.title = attachment2_sheet_title(need)
+
+    def headers(self) -> list[str]:
+        return [TITLE]
+
+    def rows(self) -> Iterable[list]:
+        need = self.need
+        yield []
+        for spec in LAYOUT:
+            if spec == "FIELD":
+                yield ["所属技术领域"] + [
+                    _field(f, level) for level, f in enumerate((need.field_l1, need.field_l2, need.field_l3))
+                ]
+            elif isinstance(spec, str):
+                yield [spec]
+            else:
+                row: list = []
+                for label, getter in spec:
+                    row += [label, getter(need)]
+                yield row
+
+
+class InfoExporter(SheetExporter):
+    title = "说明"
+
+    def __init__(self, lines: list[tuple[str, Any]]) -> None:
+        self.lines = lines
+
+    def headers(self) -> list[str]:
+        return ["项目", "内容"]
+
+    def rows(self) -> Iterable[list]:
+        yield from ([label, value] for label, value in self.lines)
+
+
+def needs_export_exporters(*, call: Call | None, filters: dict) -> list[SheetExporter]:
+    """Every sheet of the full back-office export of a call."""
+    needs_qs = selectors.needs_for_back_office(call=call, filters=filters)
+    count = needs_qs.count()
+    with_forms = count <= ATTACHMENT2_SHEETS_MAX
+    info = [
+        ("征集批次", call.title if call else _("全部")),
+        ("导出时间", timezone.now()),
+        ("需求数", count),
+        ("筛选条件", "; ".join(f"{k}={v}" for k, v in filters.items() if v) or _("无")),
+    ]
+    if not with_forms:
+        info.append(
+            (
+                "附件2",
+                _("需求超过 %(n)d 项，未逐项生成附件2工作表；请筛选后再导出。")
+                % {"n": ATTACHMENT2_SHEETS_MAX},
+            )
+        )
+    exporters: list[SheetExporter] = [
+        InfoExporter(info),
+        NeedsExporter(needs_qs.iterator(chunk_size=2000), count=count),
+        ShortlistExporter(call),
+        MatchesExporter(list(needs_qs.values_list("pk", flat=True))),
+    ]
+    if with_forms:
+        exporters += [Attachment2Exporter(need) for need in needs_qs]
+    return exporters
+
+
+# ---------------------------------------------------------------------------
+# Export jobs (services)
+# ---------------------------------------------------------------------------
+
+
+def export_job_create(*, actor: User, call_id: int | None, filters: dict) -> ExportJob:
+    """Record an export request and queue it after commit."""
+    if not permissions.can_export(actor):
+        raise PermissionError("export not allowed")
+    from needs.tasks import export_job_task
+
+    with transaction.atomic():
+        job = ExportJob.objects.create(call_id=call_id, requested_by=actor, filters=filters)
+        audit_log(actor=actor, action="export.create", obj=job, data={"call": call_id, "filters": filters})
+        transaction.on_commit(lambda: export_job_task.delay(job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the workbook of a job, keeping progress on the row; idempotent
+    (a finished job is left as it is)."""
+    job = ExportJob.objects.select_related("call").get(pk=job_id)
+    if job.status == ExportJobStatus.DONE:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportJobStatus.RUNNING, progress=0)
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    try:
+        wb = exporters_workbook(needs_export_exporters(call=job.call, filters=job.filters), progress=progress)
+        name = f"needs-export-{timezone.localtime():%Y%m%d-%H%M%S}-{job.pk}.xlsx"
+        job.file.save(name, ContentFile(workbook_bytes(wb)), save=False)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    job.status = ExportJobStatus.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "progress", "finished_at"])
+    return job

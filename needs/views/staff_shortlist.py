@@ -1,0 +1,170 @@
+"""Reviewer scoring and the staff's event shortlist (rubric, comparison, freezing)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from needs import backoffice_selectors as selectors
+from needs import screening
+from needs.backoffice_forms import CompareForm, RubricForm, ScoreForm, ShortlistAddForm
+from needs.models import Need
+from portal import permissions
+
+
+@permissions.require(permissions.can_score_needs)
+def review_home(request: HttpRequest) -> HttpResponse:
+    call = selectors.call_for_back_office()
+    return render(
+        request,
+        "needs/review_home.html",
+        {"call": call, "needs": selectors.review_queue(user=request.user, call=call)},
+    )
+
+
+@permissions.require(permissions.can_score_needs)
+def review_need(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        need = selectors.need_for_review(need_id=pk)
+    except Need.DoesNotExist:
+        raise Http404
+    rubric = screening.rubric_for_call(call=need.call)
+    own = selectors.review_score_own(need=need, user=request.user)
+    initial = {f"score_{k}": v for k, v in own.scores.items()} | {"comment": own.comment} if own else None
+    form = ScoreForm(request.POST or None, rubric=rubric, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening.review_score_submit(
+                actor=request.user,
+                need_id=need.pk,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+            )
+        except screening.ScreeningError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("评分已提交。"))
+            return redirect("needs:review_need", pk=need.pk)
+    scores = list(selectors.review_scores_visible(need=need, user=request.user))
+    return render(
+        request,
+        "needs/review_need.html",
+        {
+            "need": need,
+            "form": form,
+            "own": own,
+            "scores": scores,
+            "summary": selectors.score_summary(rubric=rubric, scores=scores) if own else None,
+            "criteria": rubric.criteria,
+        },
+    )
+
+
+@permissions.require(permissions.can_screen_needs)
+def staff_shortlist(request: HttpRequest) -> HttpResponse:
+    call = selectors.call_for_back_office(call_id=request.GET.get("call") or None)
+    if call is None:
+        raise Http404
+    version = request.GET.get("version")
+    shortlist = selectors.shortlist_latest(
+        call=call, version=int(version) if version and version.isdigit() else None
+    )
+    rubric = screening.rubric_for_call(call=call)
+    listed = {e.need_id for e in shortlist.entries.all()} if shortlist else set()
+    return render(
+        request,
+        "needs/staff_shortlist.html",
+        {
+            "call": call,
+            "rubric": rubric,
+            "rubric_form": RubricForm(rubric=rubric),
+            "rows": selectors.needs_with_scores(call=call),
+            "shortlist": shortlist,
+            "listed": listed,
+            "versions": selectors.shortlist_versions(call=call),
+        },
+    )
+
+
+@permissions.require(permissions.can_screen_needs)
+@require_POST
+def staff_shortlist_add(request: HttpRequest) -> HttpResponse:
+    form = ShortlistAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写入选理由。"))
+    else:
+        try:
+            screening.shortlist_add(
+                actor=request.user,
+                **{"need_id": form.cleaned_data["need"], "justification": form.cleaned_data["justification"]},
+            )
+        except (screening.ScreeningError, Need.DoesNotExist) as error:
+            messages.error(request, getattr(error, "message", _("需求不存在。")))
+        else:
+            messages.success(request, _("已列入入选名单。"))
+    return redirect("needs:staff_shortlist")
+
+
+@permissions.require(permissions.can_screen_needs)
+@require_POST
+def staff_shortlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        screening.shortlist_remove(actor=request.user, need_id=pk)
+    except Need.DoesNotExist:
+        raise Http404
+    messages.success(request, _("已移出入选名单。"))
+    return redirect("needs:staff_shortlist")
+
+
+@permissions.require(permissions.can_screen_needs)
+@require_POST
+def staff_shortlist_freeze(request: HttpRequest) -> HttpResponse:
+    call = selectors.call_for_back_office(call_id=request.POST.get("call") or None)
+    if call is None:
+        raise Http404
+    try:
+        shortlist = screening.shortlist_freeze(actor=request.user, call_id=call.pk)
+    except screening.ScreeningError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("入选名单第 %(v)d 版已冻结。") % {"v": shortlist.version})
+    return redirect("needs:staff_shortlist")
+
+
+@permissions.require(permissions.can_screen_needs)
+@require_POST
+def staff_rubric(request: HttpRequest) -> HttpResponse:
+    call = selectors.call_for_back_office(call_id=request.POST.get("call") or None)
+    if call is None:
+        raise Http404
+    form = RubricForm(request.POST, rubric=screening.rubric_for_call(call=call))
+    if form.is_valid():
+        screening.rubric_set_weights(actor=request.user, call_id=call.pk, weights=form.weights())
+        messages.success(request, _("评分权重已保存。"))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("needs:staff_shortlist")
+
+
+@permissions.require(permissions.can_screen_needs)
+def staff_compare(request: HttpRequest) -> HttpResponse:
+    call = selectors.call_for_back_office(call_id=request.GET.get("call") or None)
+    if call is None:
+        raise Http404
+    rows = selectors.needs_with_scores(call=call)
+    form = CompareForm(request.GET or None, choices=[(n.pk, str(n)) for n, _s in rows])
+    chosen = []
+    if form.is_bound and form.is_valid():
+        ids = form.cleaned_data["need"]
+        chosen = [row for row in rows if row[0].pk in ids]
+    return render(
+        request,
+        "needs/staff_compare.html",
+        {
+            "call": call,
+            "form": form,
+            "chosen": chosen,
+            "criteria": screening.rubric_for_call(call=call).criteria,
+        },
+    )
