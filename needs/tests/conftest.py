@@ -53,3 +53,48 @@ def need_post() -> dict:
         "consent_contact_release": "on",
         "action_submit": "提交需求",
     }
+
+
+# --- back office (screening, scores, shortlist, Excel) ---------------------------
+
+
+@pytest.fixture
+def make_need(current_call, enterprise):
+    """`make_need(status=..., enterprise=..., title=..., description=...)`: a
+    complete need with a reference, as if submitted."""
+    from itertools import count
+
+    from django.utils import timezone
+
+    from needs.models import Need
+
+    numbers = count(1)
+
+    def make(*, status="submitted", enterprise=enterprise, call=current_call, **fields) -> Need:
+        n = next(numbers)
+        values = {
+            "title": f"高通量药敏检测平台开发{n}",
+            "field_l1_id": "02",
+            "field_l2_id": "02.01",
+            "intended_investment": 500,
+            "total_investment": 1200,
+            "categories": ["core_rnd"],
+            "description": f"第{n}项：培养成功率≥70%，检测周期≤14天，用于个体化用药指导。",
+            "basis": "已建成GMP实验室。",
+            "partner_requirements": "有类器官培养经验。",
+            "partner_role": "联合攻关。",
+            "has_intended_partner": False,
+            "cooperation_modes": ["joint_dev"],
+            "consent_share_hk": True,
+        }
+        values.update(fields)
+        return Need.objects.create(
+            enterprise=enterprise,
+            call=call,
+            status=status,
+            reference=f"JSHK-{call.year}-9{n:03d}",
+            submitted_at=timezone.now(),
+            **values,
+        )
+
+    return make
