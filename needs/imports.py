@@ -114,7 +114,7 @@ def _yes_no(value) -> bool | None:
 
 def _codes(value, choices) -> list[str]:
     by_label = {str(label): code for code, label in choices}
-    parts = [p.strip() for p in re.split(r"[；;，,、\n]", _text(value)) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[；;\n]", _text(value)) if p.strip()]
     return [by_label.get(p, p) for p in parts]
 
 
