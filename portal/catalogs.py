@@ -14,6 +14,7 @@ polib, so neither a server nor a test run needs GNU gettext. Extraction
 """
 
 import contextlib
+import functools
 import re
 import shutil
 import tempfile
@@ -51,9 +52,14 @@ def catalog_path(locale: str) -> Path:
     return locale_root() / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@functools.cache
+def _s2hk() -> opencc.OpenCC:
+    return opencc.OpenCC("s2hk")  # loading the dictionaries takes a tenth of a second
+
+
 def hant_convert(text: str) -> str:
     """Simplified → Traditional (Hong Kong) for one msgid."""
-    converted = opencc.OpenCC("s2hk").convert(text)
+    converted = _s2hk().convert(text)
     for mainland, hong_kong in HK_PHRASES.items():
         converted = converted.replace(mainland, hong_kong)
     return converted
