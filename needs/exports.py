@@ -8,17 +8,28 @@ import's columns (needs.imports reads them back by header).
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from matching.models import Match
 from needs import backoffice_selectors as selectors
 from needs.attachment2 import LAYOUT, TITLE, _field, attachment2_sheet_title
-from needs.models import Call, CooperationMode, ExportJob, ExportJobStatus, Need, NeedCategory, NeedStatus
+from needs.models import (
+    Call,
+    CooperationMode,
+    EnterpriseType,
+    ExportJob,
+    ExportJobStatus,
+    Need,
+    NeedCategory,
+    NeedStatus,
+)
 from portal import permissions
 from portal.exports import SheetExporter, exporters_workbook, workbook_bytes
 from portal.models import User
@@ -31,13 +42,22 @@ ATTACHMENT2_SHEETS_MAX = 200
 LIST_SEPARATOR = "；"
 
 
+@lru_cache(maxsize=512)
+def _label(choices_class, code: str, language: str | None) -> str:
+    # Lazy labels cost a gettext call per cell; 10,000 rows make that count.
+    return str(dict(choices_class.choices).get(code, code))
+
+
+def _choice(choices_class, code: str) -> str:
+    return _label(choices_class, code, get_language()) if code else ""
+
+
 def _code_name(obj) -> str:
     return f"{obj.pk} {obj.name_zh}" if obj is not None else ""
 
 
-def _labels(codes: list[str], choices) -> str:
-    labels = dict(choices)
-    return LIST_SEPARATOR.join(str(labels.get(code, code)) for code in codes or [])
+def _labels(codes: list[str], choices_class) -> str:
+    return LIST_SEPARATOR.join(_choice(choices_class, code) for code in codes or [])
 
 
 @dataclass(frozen=True)
@@ -59,12 +79,16 @@ def _n(attr: str) -> Callable[[Need], Any]:
 NEED_COLUMNS: list[Column] = [
     Column("need.reference", "需求编号", _n("reference")),
     Column("need.call", "征集批次", lambda n: n.call.title),
-    Column("need.status", "状态", lambda n: NeedStatus(n.status).label),
+    Column("need.status", "状态", lambda n: _choice(NeedStatus, n.status)),
     Column("need.submitted_at", "提交时间", _n("submitted_at")),
     Column("enterprise.name", "企业名称", _e("name")),
     Column("enterprise.credit_code", "社会统一信用代码", _e("credit_code")),
     Column("enterprise.founded_on", "成立时间", _e("founded_on")),
-    Column("enterprise.enterprise_type", "企业类型", lambda n: n.enterprise.get_enterprise_type_display()),
+    Column(
+        "enterprise.enterprise_type",
+        "企业类型",
+        lambda n: _choice(EnterpriseType, n.enterprise.enterprise_type),
+    ),
     Column("enterprise.industry", "所属行业", lambda n: str(n.enterprise.industry or "")),
     Column("enterprise.main_business", "主营业务和专业领域", _e("main_business")),
     Column("enterprise.main_products", "主要产品和服务", _e("main_products")),
@@ -95,16 +119,14 @@ NEED_COLUMNS: list[Column] = [
     Column("need.field_l3", "三级分类", lambda n: _code_name(n.field_l3)),
     Column("need.intended_investment", "意向投入金额（万元）", _n("intended_investment")),
     Column("need.total_investment", "项目拟投入总金额（万元）", _n("total_investment")),
-    Column("need.categories", "需求类别", lambda n: _labels(n.categories, NeedCategory.choices)),
+    Column("need.categories", "需求类别", lambda n: _labels(n.categories, NeedCategory)),
     Column("need.description", "需求内容描述", _n("description")),
     Column("need.basis", "现有基础", _n("basis")),
     Column("need.partner_requirements", "港方机构应具备的条件", _n("partner_requirements")),
     Column("need.partner_role", "港方机构在项目合作中承担的工作", _n("partner_role")),
     Column("need.has_intended_partner", "是否已有港方意向合作单位", _n("has_intended_partner")),
     Column("need.intended_partner_name", "港方意向合作单位全称", _n("intended_partner_name")),
-    Column(
-        "need.cooperation_modes", "合作方式", lambda n: _labels(n.cooperation_modes, CooperationMode.choices)
-    ),
+    Column("need.cooperation_modes", "合作方式", lambda n: _labels(n.cooperation_modes, CooperationMode)),
     Column("need.consent_share_hk", "同意向香港机构公开需求", _n("consent_share_hk")),
     Column(
         "need.consent_contact_release",
