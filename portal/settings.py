@@ -155,9 +155,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # Seconds after which Redis gives a job whose worker died outright (SIGKILL,
-# lost machine) to another worker. Jobs must finish well within it, or they
-# run twice; tests shorten it to see the redelivery.
-JOB_VISIBILITY_TIMEOUT = env_int("JOB_VISIBILITY_TIMEOUT", 60 * 60)
+# lost machine) to another worker. It must exceed every task's hard time limit
+# (the longest is a full rescore, 2 h), or a job still running is handed out a
+# second time; tests shorten it to see the redelivery.
+JOB_VISIBILITY_TIMEOUT = env_int("JOB_VISIBILITY_TIMEOUT", 3 * 60 * 60)
 
 # ---------------------------------------------------------------------------
 # Accounts and authentication
