@@ -139,4 +139,6 @@ def test_formula_cells_are_exported_as_text(client_as, staff_user, partner):
     partner.save()
     response = client_as(staff_user).get(reverse("partners:partner_export"))
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.active.cell(2, 10).value.startswith("'=")
+    cell = wb.active.cell(2, 10)
+    assert cell.value == '=HYPERLINK("http://evil")'
+    assert cell.data_type == "s"
