@@ -438,9 +438,7 @@ class ScreeningEvent(models.Model):
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="screening_events")
     from_status = models.CharField(_("原状态"), max_length=20, choices=NeedStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=NeedStatus.choices)
-    reason_code = models.CharField(
-        _("原因"), max_length=20, choices=ScreeningReason.choices, blank=True
-    )
+    reason_code = models.CharField(_("原因"), max_length=20, choices=ScreeningReason.choices, blank=True)
     message = models.TextField(_("说明"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
