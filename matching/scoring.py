@@ -39,7 +39,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -50,6 +52,8 @@ from .text import (
     default_glossary,
     normalise,
     text_features,
+    text_tokens,
+    with_ancestors,
 )
 
 SCORER_VERSION = "1.0"
@@ -205,16 +209,23 @@ def _add(acc: dict[str, float], counts: Mapping[str, float], weight: float) -> N
         acc[key] = acc.get(key, 0.0) + weight * n
 
 
-def _features(sections: Sequence[tuple[str, float]], glossary: Glossary) -> DocFeatures:
+Sections = list[tuple[str, float]]
+
+
+def _normalised_sections(sections: Sections) -> Iterator[tuple[str, float]]:
     # One OpenCC call per document: sections are joined with a marker that survives
     # normalisation and split again, so each keeps its own weight.
     norm_sections = normalise(SECTION_MARK.join(raw or "" for raw, _ in sections)).split(SECTION_MARK)
+    for norm, (_, weight) in zip(norm_sections, sections, strict=True):
+        if norm and weight > 0:
+            yield norm, weight
+
+
+def _features(sections: Sections, glossary: Glossary) -> DocFeatures:
     concepts: dict[str, float] = {}
     terms: dict[str, float] = {}
     direct: set[str] = set()
-    for norm, (_, weight) in zip(norm_sections, sections, strict=True):
-        if not norm or weight <= 0:
-            continue
+    for norm, weight in _normalised_sections(sections):
         c, t, d = text_features(norm, glossary)
         _add(concepts, c, weight)
         _add(terms, t, weight)
@@ -222,39 +233,83 @@ def _features(sections: Sequence[tuple[str, float]], glossary: Glossary) -> DocF
     return DocFeatures(concepts, terms, frozenset(direct))
 
 
-def need_features(need: NeedDoc, glossary: Glossary | None = None) -> DocFeatures:
-    """Weighted concept and term counts of a need's sections."""
-    g = glossary or default_glossary()
+@dataclass
+class DocTokens:
+    """One document as the batch (index) path needs it.
+
+    Concepts are few per document and are weighted exactly as in :class:`DocFeatures`
+    (same code, so both paths give identical concept weights and reasons). Surface terms
+    are many: they are kept as raw occurrences with per-section weights and counted for
+    a whole batch of documents at once (:func:`_term_counts`), which avoids several
+    Python dictionary passes per term and document.
+    """
+
+    concepts: dict[str, float]
+    direct: frozenset[str]
+    tokens: list[str]
+    section_lengths: list[int]
+    section_weights: list[float]
+
+
+def _tokens(sections: Sections, glossary: Glossary) -> DocTokens:
+    concepts: dict[str, float] = {}
+    direct: set[str] = set()
+    tokens: list[str] = []
+    lengths: list[int] = []
+    weights: list[float] = []
+    for norm, weight in _normalised_sections(sections):
+        d, toks = text_tokens(norm, glossary)
+        _add(concepts, with_ancestors(d, glossary), weight)
+        direct.update(d)
+        tokens.extend(toks)
+        lengths.append(len(toks))
+        weights.append(weight)
+    return DocTokens(concepts, frozenset(direct), tokens, lengths, weights)
+
+
+def _need_sections(need: NeedDoc) -> Sections:
     w = NEED_SECTION_WEIGHTS
     names = need.field_names or tuple(n for n in (load_taxonomy().get(c) for c in need.field_codes) if n)
-    return _features(
-        [
-            (need.title, w["title"]),
-            (need.description, w["description"]),
-            (need.basis, w["basis"]),
-            (need.partner_requirements, w["partner_requirements"]),
-            (need.partner_role, w["partner_role"]),
-            ("；".join(names), w["field_names"]),
-        ],
-        g,
-    )
+    return [
+        (need.title, w["title"]),
+        (need.description, w["description"]),
+        (need.basis, w["basis"]),
+        (need.partner_requirements, w["partner_requirements"]),
+        (need.partner_role, w["partner_role"]),
+        ("；".join(names), w["field_names"]),
+    ]
+
+
+def _partner_sections(partner: PartnerDoc) -> Sections:
+    w = PARTNER_SECTION_WEIGHTS
+    taxonomy = load_taxonomy()
+    names = [taxonomy[c] for c in partner.field_codes if c in taxonomy]
+    return [
+        ("；".join(partner.names), w["names"]),
+        (partner.description, w["description"]),
+        ("；".join(partner.keywords), w["keywords"]),
+        ("；".join(names), w["field_names"]),
+    ]
+
+
+def need_features(need: NeedDoc, glossary: Glossary | None = None) -> DocFeatures:
+    """Weighted concept and term counts of a need's sections."""
+    return _features(_need_sections(need), glossary or default_glossary())
 
 
 def partner_features(partner: PartnerDoc, glossary: Glossary | None = None) -> DocFeatures:
     """Weighted concept and term counts of a partner's names, description and fields."""
-    g = glossary or default_glossary()
-    w = PARTNER_SECTION_WEIGHTS
-    taxonomy = load_taxonomy()
-    names = [taxonomy[c] for c in partner.field_codes if c in taxonomy]
-    return _features(
-        [
-            ("；".join(partner.names), w["names"]),
-            (partner.description, w["description"]),
-            ("；".join(partner.keywords), w["keywords"]),
-            ("；".join(names), w["field_names"]),
-        ],
-        g,
-    )
+    return _features(_partner_sections(partner), glossary or default_glossary())
+
+
+def need_tokens(need: NeedDoc, glossary: Glossary | None = None) -> DocTokens:
+    """The need's features for the batch path (same weights as :func:`need_features`)."""
+    return _tokens(_need_sections(need), glossary or default_glossary())
+
+
+def partner_tokens(partner: PartnerDoc, glossary: Glossary | None = None) -> DocTokens:
+    """The partner's features for the batch path (same weights as :func:`partner_features`)."""
+    return _tokens(_partner_sections(partner), glossary or default_glossary())
 
 
 @dataclass
@@ -331,6 +386,16 @@ def _weighted_vector(counts: Mapping[str, float], stats: TermStats, which: str) 
 Vecs = tuple[dict[str, float], dict[str, float], dict[str, float], frozenset[str]]
 
 
+class ReasonVecs(NamedTuple):
+    """What reasons read of one document: its concept vector, the English-word part of
+    its term vector (normalised with the whole term vector) and the directly matched
+    concepts."""
+
+    concepts: dict[str, float]
+    words: dict[str, float]
+    direct: frozenset[str]
+
+
 def _vectors(f: DocFeatures, stats: TermStats) -> Vecs:
     """Concept vector, term vector and, for reasons, the English-word part of the latter
     and the directly matched concepts."""
@@ -341,6 +406,77 @@ def _vectors(f: DocFeatures, stats: TermStats) -> Vecs:
         {k: v for k, v in terms.items() if k[0] == "w"},
         f.direct,
     )
+
+
+# ------------------------------------------------------------------------ batch path
+
+
+def _term_counts(docs: Sequence[DocTokens]) -> tuple[sparse.csr_matrix, list[str]]:
+    """Weighted surface-term counts of ``docs`` (rows) over their own vocabulary.
+
+    Every occurrence is mapped to a column id with C-level ``map`` and the weighted
+    counts are summed by scipy, instead of one Python dictionary per document.
+    """
+    tokens = list(chain.from_iterable(d.tokens for d in docs))
+    vocab = list(dict.fromkeys(tokens))
+    ids = dict(zip(vocab, range(len(vocab)), strict=True))
+    cols = np.fromiter(map(ids.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    weights = np.repeat(
+        np.fromiter(chain.from_iterable(d.section_weights for d in docs), dtype=np.float64),
+        np.fromiter(chain.from_iterable(d.section_lengths for d in docs), dtype=np.int64),
+    )
+    rows = np.repeat(
+        np.arange(len(docs)), np.fromiter((len(d.tokens) for d in docs), dtype=np.int64, count=len(docs))
+    )
+    counts = sparse.csr_matrix((weights, (rows, cols)), shape=(len(docs), len(vocab)))
+    counts.sum_duplicates()
+    return counts, vocab
+
+
+def _row_ids(m: sparse.csr_matrix) -> np.ndarray:
+    return np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+
+
+def _tfidf(counts: sparse.csr_matrix, vocab: Sequence[str], stats: TermStats) -> sparse.csr_matrix:
+    """Rows of :func:`_term_counts` as TF-IDF term vectors, exactly as :func:`_weighted_vector`
+    computes them (sublinear TF, IDF, zero weights dropped, L2-normalised)."""
+    table, unseen = stats.idf_table("terms")
+    idf = np.fromiter(map(table.get, vocab, repeat(unseen)), dtype=np.float64, count=len(vocab))
+    tf = counts.data
+    x = np.where(tf >= 1.0, 1.0 + np.log(np.maximum(tf, 1.0)), tf) * idf[counts.indices]
+    rows = _row_ids(counts)
+    norms = np.sqrt(np.bincount(rows, weights=x * x, minlength=counts.shape[0]))
+    safe = np.where(norms > 0, norms, 1.0)
+    out = sparse.csr_matrix((x / safe[rows], counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
+    out.eliminate_zeros()
+    return out
+
+
+def _word_vectors(tfidf: sparse.csr_matrix, vocab: Sequence[str]) -> list[dict[str, float]]:
+    """The English-word entries of each row (few per document), as dictionaries for reasons."""
+    out: list[dict[str, float]] = [{} for _ in range(tfidf.shape[0])]
+    is_word = np.fromiter((t[0] == "w" for t in vocab), dtype=bool, count=len(vocab))
+    sel = is_word[tfidf.indices]
+    if sel.any():
+        rows = _row_ids(tfidf)[sel].tolist()
+        cols = tfidf.indices[sel].tolist()
+        for r, j, x in zip(rows, cols, tfidf.data[sel].tolist(), strict=True):
+            out[r][vocab[j]] = x
+    return out
+
+
+def _concept_df(docs: Sequence[DocTokens]) -> dict[str, int]:
+    df: dict[str, int] = {}
+    for d in docs:
+        for k in d.concepts:
+            df[k] = df.get(k, 0) + 1
+    return df
+
+
+def _fit_stats(docs: Sequence[DocTokens], counts: sparse.csr_matrix, vocab: Sequence[str]) -> TermStats:
+    """:meth:`TermStats.fit` for the batch path (document frequencies from the counts)."""
+    term_df = np.bincount(counts.indices, minlength=len(vocab)).tolist()
+    return TermStats(len(docs), _concept_df(docs), dict(zip(vocab, term_df, strict=True)))
 
 
 # ------------------------------------------------------------------------ small parts
@@ -432,99 +568,111 @@ def _combine(parts: Mapping[str, float], weights: Mapping[str, float]) -> float:
 # ---------------------------------------------------------------------------- reasons
 
 
-def _by_weight(item: tuple[float, str]) -> tuple[float, str]:
-    return (-item[0], item[1])
+def _named_reason(need: NeedDoc, named: float) -> dict | None:
+    if named >= 1.0:
+        return {"code": "named_partner", "text": "企业已点名该机构", "params": {"named": need.named_partner}}
+    if named > 0:
+        return {
+            "code": "named_partner_parent",
+            "text": f"企业点名的“{need.named_partner}”包含该单位",
+            "params": {"named": need.named_partner},
+        }
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _field_reason(
+    need_codes: tuple[str, ...], need_names: tuple[str, ...], partner_codes: tuple[str, ...]
+) -> tuple[str, str, int, tuple[str, ...]]:
+    """Code, text, depth and path of the field reason. Cached: the same few code
+    combinations recur across thousands of kept pairs."""
+    shared_codes = _expanded(need_codes) & _expanded(partner_codes)
+    depth = max(_level(c) for c in shared_codes)
+    path_names = tuple(need_names[:depth]) or tuple(load_taxonomy().get(c, c) for c in sorted(shared_codes))
+    label = "同一领域" if depth >= 2 else "同一大类领域"
+    code = "same_field" if depth >= 2 else "same_field_l1"
+    return code, f"{label}: " + " › ".join(path_names), depth, path_names
+
+
+@lru_cache(maxsize=65536)
+def _mode_reason(need_modes: tuple[str, ...], partner_modes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    offered = set(partner_modes)
+    modes = tuple(m for m in need_modes if m in offered)
+    return "合作方式相符: " + "、".join(COOPERATION_MODES.get(m, m) for m in modes), modes
+
+
+@lru_cache(maxsize=65536)
+def _focus_reason(
+    focus_codes: tuple[str, ...], partner_codes: tuple[str, ...]
+) -> tuple[str, tuple[str, ...]]:
+    taxonomy = load_taxonomy()
+    have = _expanded(partner_codes)
+    codes = tuple(c for c in focus_codes if c in have or ("." in c and c.rsplit(".", 1)[0] in have))
+    return "属于本批次重点领域: " + "、".join(taxonomy.get(c, c) for c in codes), codes
 
 
 def _reasons(
     need: NeedDoc,
     partner: PartnerDoc,
     parts: Mapping[str, float],
-    need_vecs: Vecs,
-    partner_vecs: Vecs,
+    need_vecs: ReasonVecs,
+    partner_vecs: ReasonVecs,
     glossary: Glossary,
 ) -> list[dict]:
-    """Readable zh-Hans reasons for a kept pair, strongest evidence first."""
+    """Readable zh-Hans reasons for a kept pair, strongest evidence first.
+
+    This runs for every kept pair of a full rescore (hundreds of thousands), so the
+    parts that depend only on codes are cached and sorting works on plain tuples
+    (``(-weight, key)`` sorts strongest first, ties by key).
+    """
     reasons: list[dict] = []
     named = parts.get("named_partner", 0.0)
-    if named >= 1.0:
-        reasons.append(
-            {"code": "named_partner", "text": "企业已点名该机构", "params": {"named": need.named_partner}}
-        )
-    elif named > 0:
-        reasons.append(
-            {
-                "code": "named_partner_parent",
-                "text": f"企业点名的“{need.named_partner}”包含该单位",
-                "params": {"named": need.named_partner},
-            }
-        )
+    if named > 0:
+        reason = _named_reason(need, named)
+        if reason is not None:
+            reasons.append(reason)
 
-    nc, pc = need_vecs[0], partner_vecs[0]
+    nc, pc = need_vecs.concepts, partner_vecs.concepts
     # Concepts both texts name directly; broader concepts only when nothing specific is
-    # shared (set intersections run in C, this is done for every kept pair).
-    shared_ids = need_vecs[3] & partner_vecs[3] or nc.keys() & pc.keys()
-    shown = sorted(((nc[k] * pc[k], k) for k in shared_ids if k in nc and k in pc), key=_by_weight)[
-        :MAX_REASON_CONCEPTS
-    ]
-    if shown:
-        labels = [glossary.labels[c] for _, c in shown]
-        reasons.append(
-            {
-                "code": "shared_concepts",
-                "text": "共同技术词: " + ", ".join(labels),
-                "params": {
-                    "concepts": [
-                        {"id": c, "label": label, "weight": round(w, 4)}
-                        for (w, c), label in zip(shown, labels, strict=True)
-                    ]
-                },
-            }
-        )
+    # shared (set intersections run in C).
+    shared_ids = need_vecs.direct & partner_vecs.direct or nc.keys() & pc.keys()
+    if shared_ids:
+        shown = sorted([(-nc[k] * pc[k], k) for k in shared_ids if k in nc and k in pc])[:MAX_REASON_CONCEPTS]
+        if shown:
+            labels = glossary.labels
+            texts = [labels[c] for _, c in shown]
+            reasons.append(
+                {
+                    "code": "shared_concepts",
+                    "text": "共同技术词: " + ", ".join(texts),
+                    "params": {
+                        "concepts": [
+                            {"id": c, "label": label, "weight": round(-w, 4)}
+                            for (w, c), label in zip(shown, texts, strict=True)
+                        ]
+                    },
+                }
+            )
 
-    nw, pw = need_vecs[2], partner_vecs[2]
-    words = sorted(((nw[k] * pw[k], k[1:]) for k in nw.keys() & pw.keys()), key=_by_weight)
-    if words:
-        terms = [w for _, w in words[:MAX_REASON_TERMS]]
+    nw, pw = need_vecs.words, partner_vecs.words
+    shared_words = nw.keys() & pw.keys()
+    if shared_words:
+        terms = [k[1:] for _, k in sorted([(-nw[k] * pw[k], k) for k in shared_words])[:MAX_REASON_TERMS]]
         reasons.append(
             {"code": "shared_terms", "text": "共同关键词: " + ", ".join(terms), "params": {"terms": terms}}
         )
 
     if parts.get("field", 0.0) > 0:
-        shared_codes = _expanded(need.field_codes) & _expanded(partner.field_codes)
-        depth = max(_level(c) for c in shared_codes)
-        path_names = list(need.field_names[:depth]) or [
-            load_taxonomy().get(c, c) for c in sorted(shared_codes)
-        ]
-        label = "同一领域" if depth >= 2 else "同一大类领域"
-        reasons.append(
-            {
-                "code": "same_field" if depth >= 2 else "same_field_l1",
-                "text": f"{label}: " + " › ".join(path_names),
-                "params": {"depth": depth, "names": path_names},
-            }
-        )
+        code, text, depth, path = _field_reason(need.field_codes, need.field_names, partner.field_codes)
+        reasons.append({"code": code, "text": text, "params": {"depth": depth, "names": list(path)}})
 
     if parts.get("mode", 0.0) > 0:
-        offered = set(partner.cooperation_modes)
-        modes = [m for m in need.cooperation_modes if m in offered]
-        labels = [COOPERATION_MODES.get(m, m) for m in modes]
-        reasons.append(
-            {"code": "mode_fit", "text": "合作方式相符: " + "、".join(labels), "params": {"modes": modes}}
-        )
+        text, modes = _mode_reason(need.cooperation_modes, partner.cooperation_modes)
+        reasons.append({"code": "mode_fit", "text": text, "params": {"modes": list(modes)}})
 
     if parts.get("focus", 0.0) > 0:
-        taxonomy = load_taxonomy()
-        have = _expanded(partner.field_codes)
-        codes = [c for c in need.focus_field_codes if c in have or ("." in c and c.rsplit(".", 1)[0] in have)]
-        names = [taxonomy.get(c, c) for c in codes]
-        reasons.append(
-            {
-                "code": "focus_field",
-                "text": "属于本批次重点领域: " + "、".join(names),
-                "params": {"codes": codes},
-            }
-        )
+        text, codes = _focus_reason(need.focus_field_codes, partner.field_codes)
+        reasons.append({"code": "focus_field", "text": text, "params": {"codes": list(codes)}})
     return reasons
 
 
@@ -562,7 +710,9 @@ def score_pair(
         partner_id=partner.id,
         score=_combine(parts, w),
         parts=parts,
-        reasons=_reasons(need, partner, parts, nv, pv, g),
+        reasons=_reasons(
+            need, partner, parts, ReasonVecs(nv[0], nv[2], nv[3]), ReasonVecs(pv[0], pv[2], pv[3]), g
+        ),
     )
 
 
@@ -575,34 +725,63 @@ def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 # ---------------------------------------------------------------------------- indexes
 
 
-class _Columns:
-    """Feature → column maps of one index (concepts and terms separately)."""
+def _concept_columns(vecs: Sequence[Mapping[str, float]]) -> dict[str, int]:
+    cols: dict[str, int] = {}
+    for v in vecs:
+        for k in v:
+            cols.setdefault(k, len(cols))
+    return cols
 
-    def __init__(self, vecs: Sequence[Vecs]) -> None:
-        self.concepts: dict[str, int] = {}
-        self.terms: dict[str, int] = {}
-        for c, t, _, _ in vecs:
-            for k in c:
-                self.concepts.setdefault(k, len(self.concepts))
-            for k in t:
-                self.terms.setdefault(k, len(self.terms))
 
-    def matrix(self, vecs: Sequence[Vecs], which: int) -> sparse.csr_matrix:
-        """Rows of ``vecs`` as a CSR matrix; features outside the columns are dropped."""
-        cols = self.concepts if which == 0 else self.terms
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for v in vecs:
-            for k, x in v[which].items():
-                j = cols.get(k)
-                if j is not None:
-                    indices.append(j)
-                    data.append(x)
-            indptr.append(len(indices))
+def _concept_matrix(vecs: Sequence[Mapping[str, float]], cols: Mapping[str, int]) -> sparse.csr_matrix:
+    """Concept vectors as a CSR matrix; concepts outside the columns are dropped."""
+    indptr = [0]
+    indices: list[int] = []
+    data: list[float] = []
+    for v in vecs:
+        for k, x in v.items():
+            j = cols.get(k)
+            if j is not None:
+                indices.append(j)
+                data.append(x)
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
+        shape=(len(vecs), len(cols)),
+    )
+
+
+class _Batch:
+    """Documents vectorised together: concept vectors (dictionaries, also for reasons),
+    the TF-IDF term matrix over the batch's own vocabulary and the reason vectors."""
+
+    def __init__(
+        self,
+        docs: Sequence[DocTokens],
+        stats: TermStats | None,
+        counts: tuple[sparse.csr_matrix, list[str]] | None = None,
+    ) -> None:
+        term_counts, self.vocab = counts or _term_counts(docs)
+        self.stats = stats if stats is not None else _fit_stats(docs, term_counts, self.vocab)
+        self.concepts = [_weighted_vector(d.concepts, self.stats, "concepts") for d in docs]
+        self.terms = _tfidf(term_counts, self.vocab, self.stats)
+        words = _word_vectors(self.terms, self.vocab)
+        self.reason_vecs = [
+            ReasonVecs(c, w, d.direct) for c, w, d in zip(self.concepts, words, docs, strict=True)
+        ]
+
+    def terms_in(self, columns: Mapping[str, int]) -> sparse.csr_matrix:
+        """The term matrix re-indexed to another vocabulary; unknown terms are dropped
+        (after normalisation, as in the dictionary path)."""
+        m = self.terms
+        colmap = np.fromiter(map(columns.get, self.vocab, repeat(-1)), dtype=np.int64, count=len(self.vocab))
+        cols = colmap[m.indices]
+        keep = cols >= 0
+        per_row = np.bincount(_row_ids(m)[keep], minlength=m.shape[0])
+        indptr = np.concatenate([[0], np.cumsum(per_row)])
         return sparse.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-            shape=(len(vecs), len(cols)),
+            (m.data[keep].astype(np.float32), cols[keep].astype(np.int32), indptr),
+            shape=(m.shape[0], len(columns)),
         )
 
 
@@ -685,31 +864,36 @@ class _Index:
 
     def __init__(
         self,
-        feats: list[DocFeatures],
+        docs: list[DocTokens],
         stats: TermStats | None,
         glossary: Glossary | None,
     ) -> None:
         self.glossary = glossary or default_glossary()
-        self.stats = stats if stats is not None else TermStats.fit(feats)
-        self.vecs = [_vectors(f, self.stats) for f in feats]
-        self.columns = _Columns(self.vecs)
+        batch = _Batch(docs, stats)
+        self.stats = batch.stats
+        self.vecs = batch.reason_vecs
+        self.concept_columns = _concept_columns(batch.concepts)
+        self.term_columns = dict(zip(batch.vocab, range(len(batch.vocab)), strict=True))
         # Concepts are few (hundreds of columns), so a dense product (BLAS, both cores) is
         # faster than a sparse one; terms are many and stay sparse.
-        self.concept_matrix_t = np.ascontiguousarray(self.columns.matrix(self.vecs, 0).T.toarray())
-        self.term_matrix_t = self.columns.matrix(self.vecs, 1).T.tocsr()
+        self.concept_matrix_t = np.ascontiguousarray(
+            _concept_matrix(batch.concepts, self.concept_columns).T.toarray()
+        )
+        self.term_matrix_t = batch.terms.astype(np.float32).T.tocsr()
         self.l1 = _CodeSpace()
         self.l2 = _CodeSpace()
         self.focus_space = _CodeSpace()
         self.modes = _CodeSpace()
 
-    def _text_scores(self, q_vecs: Sequence[Vecs]) -> tuple[np.ndarray, np.ndarray]:
-        qc = self.columns.matrix(q_vecs, 0)
-        qt = self.columns.matrix(q_vecs, 1)
+    def _text_scores(self, q_docs: Sequence[DocTokens]) -> tuple[np.ndarray, np.ndarray, list[ReasonVecs]]:
+        q = _Batch(q_docs, self.stats)
+        qc = _concept_matrix(q.concepts, self.concept_columns)
+        qt = q.terms_in(self.term_columns)
         sc = np.asarray(qc @ self.concept_matrix_t, dtype=np.float32)
         st = (qt @ self.term_matrix_t).toarray()
         np.minimum(sc, 1.0, out=sc)
         np.minimum(st, 1.0, out=st)
-        return sc, st
+        return sc, st, q.reason_vecs
 
 
 def _field_matrix(q1: np.ndarray, q2: np.ndarray, d1: np.ndarray, d2: np.ndarray) -> np.ndarray:
@@ -747,7 +931,7 @@ class PartnerIndex(_Index):
     ) -> None:
         self.partners = list(partners)
         g = glossary or default_glossary()
-        super().__init__([partner_features(p, g) for p in self.partners], stats, g)
+        super().__init__([partner_tokens(p, g) for p in self.partners], stats, g)
         codes = [p.field_codes for p in self.partners]
         self.p_l1 = self.l1.onehot([_level_codes(c, 1) for c in codes], add_new=True)
         self.p_l2 = self.l2.onehot([_level_codes(c, 2) for c in codes], add_new=True)
@@ -763,9 +947,7 @@ class PartnerIndex(_Index):
     ) -> tuple[np.ndarray, dict[str, np.ndarray], list]:
         """Scores of ``needs`` × all partners, the part matrices and the need vectors."""
         w = resolve_weights(weights)
-        feats = [need_features(n, self.glossary) for n in needs]
-        q_vecs = [_vectors(f, self.stats) for f in feats]
-        sc, st = self._text_scores(q_vecs)
+        sc, st, q_vecs = self._text_scores([need_tokens(n, self.glossary) for n in needs])
         codes = [n.field_codes for n in needs]
         field_m = _field_matrix(
             self.l1.onehot([_level_codes(c, 1) for c in codes], False),
@@ -824,7 +1006,7 @@ class NeedIndex(_Index):
     ) -> None:
         self.needs = list(needs)
         g = glossary or default_glossary()
-        super().__init__([need_features(n, g) for n in self.needs], stats, g)
+        super().__init__([need_tokens(n, g) for n in self.needs], stats, g)
         codes = [n.field_codes for n in self.needs]
         self.n_l1 = self.l1.onehot([_level_codes(c, 1) for c in codes], add_new=True)
         self.n_l2 = self.l2.onehot([_level_codes(c, 2) for c in codes], add_new=True)
@@ -845,11 +1027,10 @@ class NeedIndex(_Index):
 
     def score_vector(
         self, partner: PartnerDoc, weights: Mapping[str, float] | None = None
-    ) -> tuple[np.ndarray, dict[str, np.ndarray], tuple]:
+    ) -> tuple[np.ndarray, dict[str, np.ndarray], ReasonVecs]:
         """Scores of one partner against all indexed needs."""
         w = resolve_weights(weights)
-        pv = _vectors(partner_features(partner, self.glossary), self.stats)
-        sc, st = self._text_scores([pv])
+        sc, st, (pv,) = self._text_scores([partner_tokens(partner, self.glossary)])
         field_m = _field_matrix(
             self.l1.onehot([_level_codes(partner.field_codes, 1)], False),
             self.l2.onehot([_level_codes(partner.field_codes, 2)], False),
@@ -890,7 +1071,7 @@ class NeedIndex(_Index):
 
 def _matches_for_row(
     need: NeedDoc,
-    q_vec: Vecs,
+    q_vec: ReasonVecs,
     row_scores: np.ndarray,
     row_parts: Mapping[str, np.ndarray],
     cols: np.ndarray,

@@ -183,11 +183,13 @@ class Glossary:
         """
         return self.match_with_bigrams(norm_text, None)
 
-    def match_with_bigrams(self, norm_text: str, bigrams: Counter[str] | None) -> Counter[str]:
-        """:meth:`match`, also adding the CJK character bigrams of the text to ``bigrams``.
+    def match_with_bigrams(self, norm_text: str, bigrams: list[str] | None) -> Counter[str]:
+        """:meth:`match`, also appending the CJK character bigrams of the text to ``bigrams``
+        (one entry per occurrence).
 
         Both need the same two-character slices; producing them once with C-level
-        ``map`` and ``compress`` is what keeps featurisation fast.
+        ``map`` and ``compress`` is what keeps featurisation fast. A list rather than a
+        counter: the batch path counts all documents of a chunk at once with numpy.
         """
         counts: Counter[str] = Counter()
         starts = self.starts
@@ -197,7 +199,7 @@ class Glossary:
             text = run.group(0)
             pairs = list(map(operator.add, text, text[1:]))
             if bigrams is not None:
-                bigrams.update(pairs)
+                bigrams.extend(pairs)
             # The last character of a run may start a term continuing into Latin ("光3d").
             pairs.append(norm_text[run.end() - 1 : run.end() + 1])
             first = run.start()
@@ -329,22 +331,37 @@ def _with_ancestors(direct: Counter[str], glossary: Glossary) -> dict[str, float
     return out
 
 
-def text_features(norm_text: str, glossary: Glossary) -> tuple[dict[str, float], Counter[str], Counter[str]]:
-    """Concept weights and surface-term counts of one normalised text.
+def text_tokens(norm_text: str, glossary: Glossary) -> tuple[Counter[str], list[str]]:
+    """Directly matched concepts and the surface-term occurrences of one normalised text.
 
     Surface terms are CJK character bigrams and English word stems (prefixed "w"): they
     catch shared vocabulary the glossary lacks (cfDNA, RFID, BIM) within one language.
-    The third value holds the directly matched concepts (without broader ones), which
-    reasons show.
+    Occurrences are returned uncounted so that a batch of documents can be counted in
+    one vectorised step.
     """
-    terms: Counter[str] = Counter()
-    direct = glossary.match_with_bigrams(norm_text, terms)
-    terms.update(
+    tokens: list[str] = []
+    direct = glossary.match_with_bigrams(norm_text, tokens)
+    tokens.extend(
         "w" + tok
         for tok in _LATIN_RE.findall(norm_text)
         if len(tok) > 1 and tok not in ENGLISH_STOPWORDS and not tok.isdigit()
     )
-    return _with_ancestors(direct, glossary), terms, direct
+    return direct, tokens
+
+
+def with_ancestors(direct: Counter[str], glossary: Glossary) -> dict[str, float]:
+    """Concept weights: direct matches plus decayed broader concepts."""
+    return _with_ancestors(direct, glossary)
+
+
+def text_features(norm_text: str, glossary: Glossary) -> tuple[dict[str, float], Counter[str], Counter[str]]:
+    """Concept weights and surface-term counts of one normalised text.
+
+    The third value holds the directly matched concepts (without broader ones), which
+    reasons show. See :func:`text_tokens` for the surface terms.
+    """
+    direct, tokens = text_tokens(norm_text, glossary)
+    return _with_ancestors(direct, glossary), Counter(tokens), direct
 
 
 def term_counts(norm_text: str) -> Counter[str]:
