@@ -43,11 +43,11 @@ def test_every_allowed_transition_is_recorded_and_audited(
         assert need.title in mail.outbox[0].subject
 
 
-@pytest.mark.parametrize("from_status", [s for s in S.values])
-@pytest.mark.parametrize("to_status", [s for s in S.values])
+@pytest.mark.parametrize(
+    ("from_status", "to_status"),
+    [(a, b) for a in S.values for b in S.values if (a, b) not in TRANSITIONS],
+)
 def test_transitions_outside_the_table_raise_a_domain_error(from_status, to_status, make_need, staff_user):
-    if (from_status, to_status) in TRANSITIONS:
-        pytest.skip("allowed")
     need = make_need(status=from_status)
     with pytest.raises(ScreeningError) as error:
         need_screen(actor=staff_user, need_id=need.pk, to_status=to_status, reason_code="other", message="x")
