@@ -18,7 +18,10 @@ PRODUCTION = {
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    # A clean process: without this run's service URLs, and without the async
+    # escape hatch the browser fixture sets for the live server.
+    dropped = {*PRODUCTION, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [sys.executable, *args],
         cwd=settings.BASE_DIR,
