@@ -944,50 +944,90 @@ class PartnerIndex(_Index):
 
     def score_matrix(
         self, needs: Sequence[NeedDoc], weights: Mapping[str, float] | None = None
-    ) -> tuple[np.ndarray, dict[str, np.ndarray], list]:
-        """Scores of ``needs`` × all partners, the part matrices and the need vectors."""
+    ) -> tuple[np.ndarray, ChunkParts, list[ReasonVecs]]:
+        """Scores of ``needs`` × all partners, their parts and the need vectors.
+
+        The code-based parts are kept as small-integer level matrices and added to the
+        score in place: a chunk is 512 × partners cells, and every full-size float
+        temporary costs a pass over memory (and fresh pages) per part.
+        """
         w = resolve_weights(weights)
+        total = sum(w.values())
         sc, st, q_vecs = self._text_scores([need_tokens(n, self.glossary) for n in needs])
         codes = [n.field_codes for n in needs]
-        field_m = _field_matrix(
-            self.l1.onehot([_level_codes(c, 1) for c in codes], False),
-            self.l2.onehot([_level_codes(c, 2) for c in codes], False),
-            self.p_l1,
-            self.p_l2,
-        )
-        mode_m = (
-            (self.modes.onehot([n.cooperation_modes for n in needs], False) @ self.p_modes.T) > 0
-        ).astype(np.float32)
-        focus_m = _focus_matrix(needs, self.focus_space, self.p_focus)
-        named_m = np.zeros_like(sc)
-        for i, n in enumerate(needs):
-            for j, v in self.names.lookup(n.named_partner).items():
-                named_m[i, j] = v
-        parts = {
-            "text_concepts": sc,
-            "text_terms": st,
-            "field": field_m,
-            "mode": mode_m,
-            "named_partner": named_m,
-            "focus": focus_m,
+        field_lvl = _shared(self.l1.onehot([_level_codes(c, 1) for c in codes], False), self.p_l1)
+        # A shared second-level code implies a shared first-level one (codes are expanded).
+        field_lvl += _shared(self.l2.onehot([_level_codes(c, 2) for c in codes], False), self.p_l2)
+        mode_m = _shared(self.modes.onehot([n.cooperation_modes for n in needs], False), self.p_modes)
+        focus_lvl = _focus_levels(needs, self.focus_space, self.p_focus)
+        named = {
+            (i, j): v for i, n in enumerate(needs) for j, v in self.names.lookup(n.named_partner).items()
         }
-        total = sum(w.values())
-        score = np.zeros_like(sc)
-        for k, m in parts.items():
-            if w[k]:
-                score += np.float32(w[k] / total) * m
+        parts = ChunkParts(sc, st, field_lvl, mode_m, named, focus_lvl)
+        score = np.multiply(sc, np.float32(w["text_concepts"] / total))
+        scratch = np.empty_like(score)
+        score += np.multiply(st, np.float32(w["text_terms"] / total), out=scratch)
+        score += np.take(_FIELD_VALUES * np.float32(w["field"] / total), field_lvl, out=scratch)
+        np.add(score, np.float32(w["mode"] / total), out=score, where=mode_m.view(bool))
+        score += np.take(_FOCUS_VALUES * np.float32(w["focus"] / total), focus_lvl, out=scratch)
+        for (i, j), v in named.items():
+            score[i, j] += np.float32(w["named_partner"] / total) * np.float32(v)
         return score, parts, q_vecs
 
 
-def _focus_matrix(needs: Sequence[NeedDoc], space: _CodeSpace, partner_codes: np.ndarray) -> np.ndarray:
+_FIELD_VALUES = np.array([0.0, FIELD_L1_ONLY, 1.0], dtype=np.float32)
+_FOCUS_VALUES = np.array([0.0, FOCUS_PARENT_ONLY, 1.0], dtype=np.float32)
+
+
+def _shared(q: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """1 where a query row and an indexed row share a code, as uint8 (levels add up).
+
+    Query rows hold one to three codes, so OR-ing the indexed rows' code columns is
+    cheaper than a matrix product with a tiny inner dimension (which BLAS spreads over
+    threads for little work on a busy machine).
+    """
+    d_t = np.ascontiguousarray(d.T > 0)
+    out = np.zeros((q.shape[0], d.shape[0]), dtype=np.uint8)
+    for i, cols in enumerate(q > 0):
+        idx = np.flatnonzero(cols)
+        if len(idx) == 1:
+            out[i] = d_t[idx[0]]
+        elif len(idx):
+            out[i] = d_t[idx].any(axis=0)
+    return out
+
+
+@dataclass
+class ChunkParts:
+    """The parts of a chunk of needs × all partners, read only at the kept pairs."""
+
+    text_concepts: np.ndarray
+    text_terms: np.ndarray
+    field_level: np.ndarray
+    mode: np.ndarray
+    named: dict[tuple[int, int], float]
+    focus_level: np.ndarray
+
+    def row(self, i: int, cols: np.ndarray) -> dict[str, list[float]]:
+        """Part values of need ``i`` at partner columns ``cols``."""
+        return {
+            "text_concepts": self.text_concepts[i, cols].tolist(),
+            "text_terms": self.text_terms[i, cols].tolist(),
+            "field": _FIELD_VALUES[self.field_level[i, cols]].tolist(),
+            "mode": self.mode[i, cols].astype(np.float32).tolist(),
+            "named_partner": [self.named.get((i, j), 0.0) for j in cols.tolist()],
+            "focus": _FOCUS_VALUES[self.focus_level[i, cols]].tolist(),
+        }
+
+
+def _focus_levels(needs: Sequence[NeedDoc], space: _CodeSpace, partner_codes: np.ndarray) -> np.ndarray:
+    """Focus part as levels: 2 the partner has a focus code, 1 only its parent, else 0."""
     exact = space.onehot([n.focus_field_codes for n in needs], False)
     parents = space.onehot(
         [[c.rsplit(".", 1)[0] for c in n.focus_field_codes if "." in c] for n in needs], False
     )
-    full = (exact @ partner_codes.T) > 0
-    half = (parents @ partner_codes.T) > 0
-    out = np.where(half, np.float32(FOCUS_PARENT_ONLY), np.float32(0.0))
-    out[full] = 1.0
+    out = _shared(parents, partner_codes)
+    np.putmask(out, _shared(exact, partner_codes).view(bool), np.uint8(2))
     return out
 
 
@@ -1072,19 +1112,18 @@ class NeedIndex(_Index):
 def _matches_for_row(
     need: NeedDoc,
     q_vec: ReasonVecs,
-    row_scores: np.ndarray,
-    row_parts: Mapping[str, np.ndarray],
-    cols: np.ndarray,
+    scores: list[float],
+    part_values: Mapping[str, list[float]],
+    cols: list[int],
     index: PartnerIndex,
 ) -> list[ScoredMatch]:
-    scores = row_scores[cols].tolist()
-    part_values = {k: m[cols].tolist() for k, m in row_parts.items()}
     out = []
-    for pos, j in enumerate(cols.tolist()):
+    partners, vecs, glossary = index.partners, index.vecs, index.glossary
+    for pos, j in enumerate(cols):
         s = scores[pos]
         if s <= 0:
             continue
-        partner = index.partners[j]
+        partner = partners[j]
         parts = {k: v[pos] for k, v in part_values.items()}
         out.append(
             ScoredMatch(
@@ -1092,7 +1131,7 @@ def _matches_for_row(
                 partner_id=partner.id,
                 score=s,
                 parts=parts,
-                reasons=_reasons(need, partner, parts, q_vec, index.vecs[j], index.glossary),
+                reasons=_reasons(need, partner, parts, q_vec, vecs[j], glossary),
             )
         )
     return out
@@ -1125,8 +1164,10 @@ def rank_all(
         scores, parts, q_vecs = partner_index.score_matrix(chunk, weights)
         top = _top_n(scores, top_n)
         for i, need in enumerate(chunk):
-            row_parts = {k: m[i] for k, m in parts.items()}
-            yield _matches_for_row(need, q_vecs[i], scores[i], row_parts, top[i], partner_index)
+            cols = top[i]
+            yield _matches_for_row(
+                need, q_vecs[i], scores[i, cols].tolist(), parts.row(i, cols), cols.tolist(), partner_index
+            )
 
 
 def rank_needs_for_partner(

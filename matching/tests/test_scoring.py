@@ -310,3 +310,24 @@ def test_scores_are_between_zero_and_one():
         for m in matches:
             assert 0.0 <= m.score <= 1.0
             assert all(0.0 <= v <= 1.0 for v in m.parts.values())
+
+
+def test_batch_vectors_equal_the_dictionary_path():
+    """The index counts surface terms for a whole batch with numpy; the statistics, the
+    term vectors and what reasons read must be those of the per-document path."""
+    from matching.scoring import TermStats, _vectors, partner_features
+
+    index = PartnerIndex(PARTNERS)
+    feats = [partner_features(p) for p in PARTNERS]
+    fitted = TermStats.fit(feats)
+    assert index.stats.n_docs == fitted.n_docs
+    assert index.stats.concept_df == fitted.concept_df
+    assert index.stats.term_df == fitted.term_df
+    terms_t = index.term_matrix_t.T.tocsr()
+    for row, (f, reason_vecs) in enumerate(zip(feats, index.vecs, strict=True)):
+        concepts, terms, words, direct = _vectors(f, index.stats)
+        assert reason_vecs.concepts == concepts
+        assert reason_vecs.direct == direct
+        assert reason_vecs.words == pytest.approx(words, abs=1e-9)
+        batch_terms = {k: terms_t[row, j] for k, j in index.term_columns.items() if terms_t[row, j] != 0}
+        assert batch_terms == pytest.approx({k: v for k, v in terms.items()}, abs=1e-6)
