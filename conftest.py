@@ -196,11 +196,12 @@ def client_as(client):
 def celery_worker(transactional_db):
     """A real worker for one test (portal/tests/worker.py), stopped before the
     database is flushed. The test's writes are committed, so the worker sees them."""
-    from portal.tests.worker import worker_running, worker_unavailable_reason
+    from portal.tests.worker import queues_purge, worker_running, worker_unavailable_reason
 
     reason = worker_unavailable_reason()
     if reason:
         _missing_service(reason)
+    queues_purge()
     with worker_running() as worker:
         yield worker
 

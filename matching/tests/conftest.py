@@ -1,22 +1,12 @@
-"""Fixtures of the matching tests: a small directory, needs, and a real Celery worker."""
+"""Fixtures of the matching tests: a small directory and needs."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from needs.models import CooperationMode, Need, NeedStatus, TechField
 from partners.models import Partner, PartnerKind
-
-BASE_DIR = Path(__file__).resolve().parents[2]
 
 # Strings that exist only in the enterprise's private fields (see the root conftest).
 PRIVATE_MARKERS = (
@@ -122,138 +112,10 @@ def chip_need(enterprise, current_call, directory) -> Need:
     )
 
 
-# --- a real Celery worker ---------------------------------------------------------
-
-
-def worker_available() -> tuple[bool, str]:
-    if not settings.REDIS_URL:
-        return False, "REDIS_URL is not set"
-    if connection.vendor != "postgresql":
-        return False, "worker tests need PostgreSQL (SQLite cannot be shared with a worker process)"
-    return True, ""
-
-
-class WorkerProcess:
-    """`celery worker` subprocesses on the test database."""
-
-    def __init__(self, env: dict[str, str], log_dir: Path) -> None:
-        self.env = env
-        self.log_dir = log_dir
-        self.procs: list[subprocess.Popen] = []
-
-    def start(self, **extra_env: str) -> subprocess.Popen:
-        log = open(self.log_dir / f"worker-{len(self.procs)}.log", "wb")
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "matching.tests.worker_app",
-                "worker",
-                "-P",
-                "prefork",
-                "-c",
-                "1",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=INFO",
-            ],
-            cwd=BASE_DIR,
-            env={**self.env, **extra_env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.procs.append(proc)
-        return proc
-
-    def kill(self, proc: subprocess.Popen) -> None:
-        """SIGKILL the worker and its pool children: nothing gets to acknowledge."""
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
-
-    def stop_all(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                    proc.wait(timeout=10)
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    self.kill(proc)
-
-    def logs(self) -> str:
-        return "\n".join(
-            p.read_text(errors="replace")[-4000:] for p in sorted(self.log_dir.glob("worker-*.log"))
-        )
-
-
-@pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """Start real workers (`.start()`) on the *test* database and REDIS_URL.
-
-    The queue is emptied first (REDIS_URL names a Redis database of this test
-    run, so nothing else is lost). Workers are stopped at teardown, before the
-    test database is flushed."""
-    ok, why = worker_available()
-    if not ok:
-        if os.environ.get("CI"):
-            pytest.fail(why)  # .ci/run provides Redis and PostgreSQL for the worker stage
-        pytest.skip(why)
-    from portal.celery import app
-
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{user}{password}@{host}:{port}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-        "PYTHONUNBUFFERED": "1",
-    }
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    _purge(app)
-    worker = WorkerProcess(env, tmp_path)
-    try:
-        yield worker
-    finally:
-        worker.stop_all()
-        app.conf.task_always_eager = saved
-        _purge(app)
-
-
-def _purge(app) -> None:
-    """Drop waiting and unacknowledged messages left by earlier runs."""
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(app.conf.task_default_queue)
-        client = conn.default_channel.client
-        client.delete("unacked", "unacked_index")
-
-
-def wait_for(predicate, timeout: float, what: str, worker: WorkerProcess | None = None):
-    """Poll the database until `predicate()` is truthy; fail with the workers' logs."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    logs = worker.logs() if worker else ""
-    pytest.fail(f"timed out waiting for {what}\n{logs}")
-
-
 @pytest.fixture(autouse=True)
 def _celery_eager():
-    """Ordinary tests run tasks in-process even when REDIS_URL is set; the worker
-    fixture switches this off for its own tests."""
+    """Ordinary tests run tasks in-process even when REDIS_URL is set; a real
+    worker (portal/tests/worker.py) switches this off while it runs."""
     from portal.celery import app
 
     saved = app.conf.task_always_eager

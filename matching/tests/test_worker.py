@@ -1,22 +1,24 @@
 """A real worker killed in the middle of a full rescore (Redis + PostgreSQL only).
 
-Run with e.g. ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_matching
-REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python -m pytest -m worker matching``.
+Run with e.g. ``DATABASE_URL=postgresql:///portal REDIS_URL=redis://127.0.0.1:6379/15
+.venv/bin/python -m pytest -m worker matching``; the workers come from portal/tests/worker.py.
 """
 
 import os
 import signal
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from matching import services
 from matching.models import Match, MatchRun, RunStatus
-from matching.tests.conftest import make_need, wait_for
+from matching.tests.conftest import make_need
 from needs.models import MatchingState, Need
+from portal.tests.worker import queues_purge, worker_running
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+SEAM = ("matching.tests.worker_app",)
 
 NEEDS = 8
 
@@ -50,48 +52,44 @@ def _assert_one_set_per_need(needs: list[Need], run: MatchRun) -> None:
     assert set(Need.objects.values_list("matching_state", flat=True)) == {MatchingState.DONE}
 
 
-def _children(pid: int) -> list[int]:
-    out = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        out += [int(c) for c in (task / "children").read_text().split()]
-    return out
-
-
-def test_whole_worker_killed_mid_rescore_is_redelivered_to_a_new_worker(
-    celery_worker_process, many_needs, staff_user
-):
-    worker = celery_worker_process
-    first = worker.start(MATCHING_TEST_STEP_DELAY="0.5")
-    run_id = services.full_rescore_start(actor=staff_user).pk
-
-    wait_for(lambda: _run(run_id).processed >= 2, 120, "the first worker to score two needs", worker)
-    worker.kill(first)
+def test_whole_worker_killed_mid_rescore_is_redelivered_to_a_new_worker(many_needs, staff_user):
+    queues_purge()
+    with worker_running(include=SEAM, env={"MATCHING_TEST_STEP_DELAY": "0.5"}) as first:
+        run_id = services.full_rescore_start(actor=staff_user).pk
+        first.wait_until(
+            lambda: _run(run_id).processed >= 2, timeout=120, what="the first worker to score two needs"
+        )
+        first.stop(kill=True)
     killed_at = _run(run_id)
     assert killed_at.status == RunStatus.RUNNING and killed_at.processed < NEEDS
 
     # Redis gives an unacknowledged message back after the visibility timeout.
-    worker.start(MATCHING_TEST_VISIBILITY_TIMEOUT="3")
-    wait_for(lambda: _run(run_id).status == RunStatus.DONE, 180, "the new worker to finish the run", worker)
+    with worker_running(include=SEAM, env={"JOB_VISIBILITY_TIMEOUT": "3"}) as second:
+        second.wait_until(
+            lambda: _run(run_id).status == RunStatus.DONE,
+            timeout=180,
+            what="the new worker to finish the run",
+        )
 
     run = _run(run_id)
     assert run.attempts >= 2
     _assert_one_set_per_need(many_needs, run)
 
 
-def test_pool_process_killed_mid_rescore_is_requeued_and_finished(
-    celery_worker_process, many_needs, staff_user
-):
+def test_pool_process_killed_mid_rescore_is_requeued_and_finished(many_needs, staff_user):
     """Only the process running the task dies (e.g. the OOM killer): the worker
     rejects the message back to the queue and runs it again."""
-    worker = celery_worker_process
-    main = worker.start(MATCHING_TEST_STEP_DELAY="0.3")
-    run_id = services.full_rescore_start(actor=staff_user).pk
-
-    wait_for(lambda: _run(run_id).processed >= 2, 120, "the worker to score two needs", worker)
-    for child in _children(main.pid):
-        os.kill(child, signal.SIGKILL)
-
-    wait_for(lambda: _run(run_id).status == RunStatus.DONE, 180, "the requeued task to finish", worker)
+    queues_purge()
+    with worker_running(include=SEAM, env={"MATCHING_TEST_STEP_DELAY": "0.3"}) as worker:
+        run_id = services.full_rescore_start(actor=staff_user).pk
+        worker.wait_until(
+            lambda: _run(run_id).processed >= 2, timeout=120, what="the worker to score two needs"
+        )
+        for child in worker.pool_pids():
+            os.kill(child, signal.SIGKILL)
+        worker.wait_until(
+            lambda: _run(run_id).status == RunStatus.DONE, timeout=180, what="the requeued task to finish"
+        )
 
     run = _run(run_id)
     assert run.attempts >= 2

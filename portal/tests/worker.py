@@ -55,7 +55,9 @@ def foreign_workers() -> list[str]:
 class Worker:
     """One `celery worker` process (prefork pool, one child) and its log."""
 
-    def __init__(self, *, queues: tuple[str, ...], env: dict[str, str]) -> None:
+    def __init__(
+        self, *, queues: tuple[str, ...], env: dict[str, str], include: tuple[str, ...] = ()
+    ) -> None:
         self.name = f"{NAME_PREFIX}{uuid.uuid4().hex[:8]}@localhost"
         self.queues = queues
         ARTIFACTS.mkdir(exist_ok=True)
@@ -74,7 +76,7 @@ class Worker:
             "--without-mingle",
             f"--hostname={self.name}",
             f"--queues={','.join(queues)}",
-            f"--include={','.join(TEST_TASK_MODULES)}",
+            f"--include={','.join(TEST_TASK_MODULES + include)}",
         ]
         child_env = {
             **os.environ,
@@ -92,6 +94,18 @@ class Worker:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stop() reaches the pool child too
         )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def pool_pids(self) -> list[int]:
+        """The pool's child processes (one with --concurrency=1), e.g. to kill one."""
+        return [
+            int(pid)
+            for task in Path(f"/proc/{self.pid}/task").iterdir()
+            for pid in (task / "children").read_text().split()
+        ]
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -132,11 +146,28 @@ class Worker:
             time.sleep(0.1)
 
 
+def queues_purge(queues: tuple[str, ...] = ("celery",)) -> None:
+    """Drop jobs an earlier, aborted run left waiting or unacknowledged in the
+    test Redis database, so a new worker does not run them."""
+    with celery_app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for queue in queues:
+            channel.queue_purge(queue)
+        channel.client.delete(channel.unacked_key, channel.unacked_index_key)
+
+
 @contextmanager
 def worker_running(
-    *, queues: tuple[str, ...] = ("celery",), env: dict[str, str] | None = None
+    *,
+    queues: tuple[str, ...] = ("celery",),
+    env: dict[str, str] | None = None,
+    include: tuple[str, ...] = (),
 ) -> Iterator[Worker]:
-    """Start a worker, wait until it answers a ping, stop it on the way out."""
+    """Start a worker, wait until it answers a ping, stop it on the way out.
+
+    `env` reaches only the worker (e.g. JOB_VISIBILITY_TIMEOUT); `include` names
+    modules it imports at start, such as one that installs a test seam. Tasks
+    are queued for it even where a test suite makes them run in-process."""
     reason = worker_unavailable_reason()
     if reason:
         raise RuntimeError(reason)
@@ -146,9 +177,12 @@ def worker_running(
             f"other workers listen on this Redis ({', '.join(others)}); give the tests a database "
             "number of their own, e.g. REDIS_URL=redis://127.0.0.1:6379/15"
         )
-    worker = Worker(queues=queues, env=env or {})
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    worker = Worker(queues=queues, env=env or {}, include=include)
     try:
         worker.wait_ready()
         yield worker
     finally:
         worker.stop()
+        celery_app.conf.task_always_eager = eager
