@@ -54,6 +54,12 @@ def _yes_no(label, help_text="") -> forms.TypedChoiceField:
     )
 
 
+def _date_input() -> forms.DateInput:
+    # A date input only accepts ISO dates; the zh locales would render "2015/03/01",
+    # which the browser drops, leaving a required field empty on every edit.
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 def _money(label, help_text="") -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
@@ -76,9 +82,7 @@ class EnterpriseForm(forms.ModelForm):
         max_length=30,
         help_text=_("营业执照上的18位统一社会信用代码，字母自动转为大写。"),
     )
-    founded_on = forms.DateField(
-        label=_("成立时间"), widget=forms.DateInput(attrs={"type": "date"}), validators=[validate_not_future]
-    )
+    founded_on = forms.DateField(label=_("成立时间"), widget=_date_input(), validators=[validate_not_future])
     enterprise_type = forms.ChoiceField(
         label=_("企业类型"), choices=EnterpriseType.choices, widget=forms.RadioSelect
     )
@@ -481,7 +485,7 @@ class NeedForm(forms.ModelForm):
 class CallForm(forms.ModelForm):
     deadline_date = forms.DateField(
         label=_("截止日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=_date_input(),
         help_text=_("通知中的“6月10日前”即填写6月10日。"),
     )
     deadline_time = forms.TimeField(
@@ -514,7 +518,7 @@ class CallForm(forms.ModelForm):
             "is_current",
         ]
         widgets = {
-            "event_date": forms.DateInput(attrs={"type": "date"}),
+            "event_date": _date_input(),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 

@@ -1,6 +1,6 @@
 """Section 1: the enterprise profile, its rules and who may change it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -169,3 +169,12 @@ def test_cannot_pull_in_another_enterprises_user(client_as, enterprise_user, oth
 def test_founding_yesterday_passes(client_as, new_enterprise_user, profile_post):
     day = (timezone.localdate() - timedelta(days=1)).isoformat()
     assert _post(client_as(new_enterprise_user), profile_post, founded_on=day).status_code == 302
+
+
+def test_saved_founding_date_is_shown_in_the_date_input(client_as, enterprise_user):
+    # <input type="date"> only accepts ISO dates; a localised "2015/03/01" shows an
+    # empty required field and the browser refuses to save the profile again.
+    enterprise_user.enterprise.founded_on = date(2015, 3, 1)
+    enterprise_user.enterprise.save()
+    page = client_as(enterprise_user).get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'value="2015-03-01"' in page

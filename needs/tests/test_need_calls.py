@@ -67,8 +67,12 @@ def test_one_current_call(client_as, staff_user, current_call):
 
 def test_edit_keeps_the_deadline_moment(client_as, staff_user, current_call):
     client = client_as(staff_user)
-    form = client.get(reverse("needs:call_edit", args=[current_call.pk])).context["form"]
+    response = client.get(reverse("needs:call_edit", args=[current_call.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    form = response.context["form"]
     assert form.initial["deadline_date"] == timezone.localtime(current_call.deadline).date()
+    # Date inputs need ISO values whatever the language, or they show empty.
+    day = timezone.localtime(current_call.deadline).date().isoformat()
+    assert f'name="deadline_date" value="{day}"' in response.content.decode()
     page = client.get(reverse("needs:calls_list")).content.decode()
     assert current_call.title in page
 
