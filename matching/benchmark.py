@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import opencc
 
+from .parallel import can_start_processes
 from .scoring import (
+    CHUNK_SIZE,
     COOPERATION_MODES,
     NeedDoc,
     NeedIndex,
@@ -67,6 +69,9 @@ class BenchResult:
     one_need_ms_p95: float
     one_partner_ms_median: float
     peak_mb: float
+    processes: int = 1
+    peak_parent_mb: float = 0.0
+    peak_child_mb: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """Flat mapping for JSON output."""
@@ -200,11 +205,17 @@ class SyntheticCorpus:
         return [self.partner(i) for i in range(n)]
 
 
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, in MB."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size so far, in MB: of this process (``RUSAGE_SELF``) or of the
+    largest of its finished child processes (``RUSAGE_CHILDREN``)."""
+    peak = resource.getrusage(who).ru_maxrss
     # Linux reports kilobytes, macOS bytes.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _ms(samples: Sequence[float]) -> tuple[float, float]:
@@ -219,27 +230,41 @@ def run_benchmark(
     samples: int = 50,
     top_n: int = 20,
     seed: int = 7,
+    processes: int = 1,
 ) -> BenchResult:
     """Generate data, then time a full rescore and single-document rankings.
 
     ``full_s`` covers what a full rescore task does after loading rows: building the
     partner index, featurising every need, scoring all pairs and building reasons for
-    the kept top-N.
+    the kept top-N, with ``processes`` worker processes as the task uses them.
+
+    ``peak_mb`` is an upper bound of the memory held at once: the parent's peak plus,
+    for every worker, the peak of the largest worker. Workers run at the same time as
+    the parent, so the maxima must be added, not compared; the bound counts pages the
+    workers share with the parent (copy-on-write index) once per process, so the real
+    figure is lower.
     """
     corpus = SyntheticCorpus(seed)
     needs = corpus.needs(n_needs)
     partners = corpus.partners(n_partners)
 
     t0 = time.perf_counter()
-    c0 = time.process_time()
+    c0 = time.process_time() + _children_cpu_s()
     pindex = PartnerIndex(partners)
     t_pindex = time.perf_counter() - t0
     kept = 0
-    for matches in rank_all(needs, pindex, top_n=top_n):
+    for matches in rank_all(needs, pindex, top_n=top_n, processes=processes):
         kept += len(matches)
     full_s = time.perf_counter() - t0
-    # CPU time of this process: the wall time above also counts other load on the machine.
-    full_cpu_s = time.process_time() - c0
+    # CPU time of this process and its workers: the wall time above also counts other
+    # load on the machine.
+    full_cpu_s = time.process_time() + _children_cpu_s() - c0
+    peak_child = peak_rss_mb(resource.RUSAGE_CHILDREN)
+    # Workers actually started: rank_all falls back to one process where it may not fork.
+    chunks = -(-n_needs // CHUNK_SIZE)
+    processes_used = min(processes, chunks) if processes > 1 and can_start_processes() and peak_child else 1
+    if processes_used == 1:
+        peak_child = 0.0
 
     rng = random.Random(seed)
     one_need = []
@@ -269,5 +294,8 @@ def run_benchmark(
         one_need_ms_median=need_med,
         one_need_ms_p95=need_p95,
         one_partner_ms_median=partner_med,
-        peak_mb=peak_rss_mb(),
+        peak_mb=peak_rss_mb() + processes_used * peak_child,
+        processes=processes_used,
+        peak_parent_mb=peak_rss_mb(),
+        peak_child_mb=peak_child,
     )

@@ -107,6 +107,9 @@ NAMED_CONTAINS = 0.5
 NAMED_MOSTLY = 0.6
 MAX_REASON_CONCEPTS = 5
 MAX_REASON_TERMS = 5
+#: Needs scored together by :func:`rank_all`: 512 × 5,000 partners is about 10 MB per
+#: float32 part, and a full rescore of 10,000 needs gives 20 chunks to share out.
+CHUNK_SIZE = 512
 
 TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "fixtures" / "tech_fields.csv"
 
@@ -1152,22 +1155,43 @@ def rank_all(
     partner_index: PartnerIndex,
     top_n: int = 20,
     weights: Mapping[str, float] | None = None,
-    chunk_size: int = 512,
+    chunk_size: int = CHUNK_SIZE,
+    processes: int = 1,
 ) -> Iterator[list[ScoredMatch]]:
     """Full rescore: yield the top-N matches of each need, in the order of ``needs``.
 
     Needs are scored in chunks so that memory stays bounded (chunk × partners floats
-    per part) however many needs there are.
+    per part) however many needs there are. With ``processes`` > 1 and at least two
+    chunks, chunks are scored in forked worker processes (see :mod:`matching.parallel`);
+    where processes cannot be started (a daemonic Celery pool child) the chunks are
+    scored here, one after the other, with the same result.
     """
-    for start in range(0, len(needs), chunk_size):
-        chunk = needs[start : start + chunk_size]
-        scores, parts, q_vecs = partner_index.score_matrix(chunk, weights)
-        top = _top_n(scores, top_n)
-        for i, need in enumerate(chunk):
-            cols = top[i]
-            yield _matches_for_row(
-                need, q_vecs[i], scores[i, cols].tolist(), parts.row(i, cols), cols.tolist(), partner_index
-            )
+    bounds = [(s, min(s + chunk_size, len(needs))) for s in range(0, len(needs), chunk_size)]
+    if processes > 1 and len(bounds) > 1:
+        from .parallel import ChunkPool
+
+        pool = ChunkPool.start(needs, partner_index, top_n, weights, bounds, processes)
+        if pool is not None:
+            yield from pool.results()
+            return
+    for start, stop in bounds:
+        yield from _rank_chunk(needs[start:stop], partner_index, top_n, weights)
+
+
+def _rank_chunk(
+    chunk: Sequence[NeedDoc],
+    partner_index: PartnerIndex,
+    top_n: int,
+    weights: Mapping[str, float] | None,
+) -> Iterator[list[ScoredMatch]]:
+    """Score one chunk of needs against all partners and yield each need's top N."""
+    scores, parts, q_vecs = partner_index.score_matrix(chunk, weights)
+    top = _top_n(scores, top_n)
+    for i, need in enumerate(chunk):
+        cols = top[i]
+        yield _matches_for_row(
+            need, q_vecs[i], scores[i, cols].tolist(), parts.row(i, cols), cols.tolist(), partner_index
+        )
 
 
 def rank_needs_for_partner(

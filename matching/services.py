@@ -67,6 +67,11 @@ def _weights() -> dict[str, float]:
     return dict(getattr(settings, "MATCHING_WEIGHTS", {}) or {})
 
 
+def _processes() -> int:
+    """Worker processes for a full rescore (``settings.MATCHING_PROCESSES``, at least 1)."""
+    return max(1, int(getattr(settings, "MATCHING_PROCESSES", 1) or 1))
+
+
 # --------------------------------------------------------------------------- enqueueing
 
 
@@ -282,7 +287,11 @@ def _execute_full(run: MatchRun) -> None:
     dismissed = _dismissed_by_need(d.id for d in docs)
     extra = max((len(v) for v in dismissed.values()), default=0)
     MatchRun.objects.filter(pk=run.pk).update(total=run.processed + len(docs))
-    ranked_all = scoring.rank_all(docs, index, top_n=_top_n() + extra, weights=_weights())
+    # Chunks are scored in forked processes where this process may start them (not in a
+    # Celery prefork child: there rank_all scores serially); see docs/matching.md.
+    ranked_all = scoring.rank_all(
+        docs, index, top_n=_top_n() + extra, weights=_weights(), processes=_processes()
+    )
     for doc, ranked in zip(docs, ranked_all, strict=True):
         kept = _keep(ranked, dismissed.get(doc.id, set()))
         with transaction.atomic():

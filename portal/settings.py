@@ -289,6 +289,9 @@ INTEREST_EXPIRY_DAYS = env_int("INTEREST_EXPIRY_DAYS", 30)
 # of the score (see docs/matching.md).
 MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 MATCHING_WEIGHTS: dict[str, float] = {}
+# Worker processes a full rescore forks to score chunks of needs (default: the
+# CPU count; 1 scores serially). See docs/matching.md for the queue it needs.
+MATCHING_PROCESSES = env_int("MATCHING_PROCESSES", os.cpu_count() or 1)
 
 # Demo accounts are printed at start-up only in development.
 DEMO_PASSWORD = "demo-pass-2026"

@@ -1,0 +1,173 @@
+"""Score chunks of a full rescore in forked worker processes.
+
+A full rescore is CPU-bound Python (featurising need texts, building reasons) plus
+numpy work, so one process uses one core. Worker processes are started with ``fork``
+*after* the partner index is built: they inherit the index and the needs through
+copy-on-write memory, so nothing large is pickled. The parent only sends chunk bounds
+and receives compact results (partner row, score, parts, reasons).
+
+Pure Python and numpy, no Django: :func:`matching.scoring.rank_all` uses it in the
+task, the benchmark and the tests alike.
+
+Where processes cannot be started (a daemonic parent, such as a Celery prefork pool
+child; a platform without ``fork``; the process limit reached), :meth:`ChunkPool.start`
+returns ``None`` and the caller scores the chunks itself, with the same result.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from .scoring import PART_NAMES, NeedDoc, PartnerIndex, ScoredMatch, _rank_chunk
+
+logger = logging.getLogger(__name__)
+
+#: What a worker needs to score a chunk, by run token. Set in the parent before the
+#: pool forks and read by the children from their inherited copy; keyed so that two
+#: rescoring runs in one process (threads) cannot see each other's state.
+_STATE: dict[int, tuple[Sequence[NeedDoc], PartnerIndex, int, Mapping[str, float] | None]] = {}
+_TOKENS = itertools.count(1)
+
+#: One match as sent back by a worker: partner row, score, part values (in
+#: ``PART_NAMES`` order) and reasons. Ids and part names are added back in the parent.
+CompactMatch = tuple[int, float, tuple[float, ...], list[dict]]
+
+_START_ERRORS = (AssertionError, OSError, ValueError)
+
+
+def available_processes() -> int:
+    """CPUs this process may run on (the affinity mask of a container), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_start_processes() -> bool:
+    """Whether this process may fork workers: not daemonic (billiard marks Celery prefork
+    pool children daemonic, and multiprocessing refuses children there) and ``fork`` exists."""
+    return not multiprocessing.current_process().daemon and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _watch_parent(parent: int) -> None:
+    # A worker blocks on its task queue; if the parent is killed (hard time limit,
+    # OOM killer) nothing would ever wake it up, so it leaves on its own.
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def _init_worker(parent: int) -> None:
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _score_chunk(token: int, start: int, stop: int) -> list[list[CompactMatch]]:
+    """Runs in a worker: score needs ``start:stop`` of the inherited run state."""
+    needs, index, top_n, weights = _STATE[token]
+    rows = {p.id: j for j, p in enumerate(index.partners)}
+    return [
+        [(rows[m.partner_id], m.score, tuple(m.parts[k] for k in PART_NAMES), m.reasons) for m in matches]
+        for matches in _rank_chunk(needs[start:stop], index, top_n, weights)
+    ]
+
+
+class ChunkPool:
+    """Forked workers scoring chunks of one rescore; results come back in need order.
+
+    At most two chunks per worker are in flight, so results waiting for a slow
+    consumer (the task writes each need in its own transaction) stay bounded.
+    """
+
+    def __init__(
+        self,
+        executor: ProcessPoolExecutor,
+        token: int,
+        needs: Sequence[NeedDoc],
+        index: PartnerIndex,
+        bounds: Sequence[tuple[int, int]],
+        workers: int,
+    ) -> None:
+        self.executor = executor
+        self.token = token
+        self.needs = needs
+        self.index = index
+        self.pending = deque(bounds)
+        self.window = 2 * workers
+        self.in_flight: deque[tuple[int, int, Future[list[list[CompactMatch]]]]] = deque()
+
+    @classmethod
+    def start(
+        cls,
+        needs: Sequence[NeedDoc],
+        index: PartnerIndex,
+        top_n: int,
+        weights: Mapping[str, float] | None,
+        bounds: Sequence[tuple[int, int]],
+        processes: int,
+    ) -> ChunkPool | None:
+        """Fork the workers and queue the first chunks, or return ``None`` (and log why)
+        when processes cannot be started here; the caller then scores serially."""
+        if not can_start_processes():
+            logger.info("matching: cannot start worker processes here (daemonic process); scoring serially")
+            return None
+        workers = min(processes, len(bounds))
+        token = next(_TOKENS)
+        _STATE[token] = (needs, index, top_n, weights)
+        executor: ProcessPoolExecutor | None = None
+        try:
+            executor = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
+            )
+            pool = cls(executor, token, needs, index, bounds, workers)
+            # With "fork" every worker is started by the first submit: a refusal shows here.
+            pool._fill()
+        except _START_ERRORS as exc:
+            _STATE.pop(token, None)
+            if executor is not None:
+                executor.shutdown(wait=False, cancel_futures=True)
+            logger.warning(
+                "matching: could not start %s worker processes (%r); scoring serially", workers, exc
+            )
+            return None
+        return pool
+
+    def _fill(self) -> None:
+        while self.pending and len(self.in_flight) < self.window:
+            start, stop = self.pending.popleft()
+            self.in_flight.append((start, stop, self.executor.submit(_score_chunk, self.token, start, stop)))
+
+    def results(self) -> Iterator[list[ScoredMatch]]:
+        """Each need's matches, in need order. Stopping early (an error in the consumer,
+        a soft time limit) cancels the queued chunks and stops the workers."""
+        partners = self.index.partners
+        try:
+            while self.in_flight:
+                start, stop, future = self.in_flight.popleft()
+                chunk = future.result()
+                self._fill()
+                for need, compact in zip(self.needs[start:stop], chunk, strict=True):
+                    yield [
+                        ScoredMatch(
+                            need_id=need.id,
+                            partner_id=partners[j].id,
+                            score=score,
+                            parts=dict(zip(PART_NAMES, parts, strict=True)),
+                            reasons=reasons,
+                        )
+                        for j, score, parts, reasons in compact
+                    ]
+        finally:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            _STATE.pop(self.token, None)
