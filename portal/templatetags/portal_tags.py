@@ -17,3 +17,11 @@ def countdown(seconds_left: int | None) -> str:
     if days:
         return _("距截止还有 %(days)d 天 %(hours)d 小时") % {"days": days, "hours": hours}
     return _("距截止还有 %(hours)d 小时 %(minutes)d 分钟") % {"hours": hours, "minutes": minutes}
+
+
+@register.filter
+def minutes(delta) -> int:
+    """Whole minutes of a timedelta (at least 1), e.g. a login lockout's length."""
+    if delta is None:
+        return 0
+    return max(1, int(delta.total_seconds() // 60))

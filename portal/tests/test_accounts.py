@@ -1,6 +1,7 @@
 """Accounts: the e-mail user, self-registration, login and its throttling, invitations."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -131,6 +132,7 @@ def test_an_inactive_user_cannot_log_in(client, enterprise_user):
 
 def test_repeated_failures_lock_the_account_from_that_address_only(client, enterprise_user, settings):
     settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=20)
     url = reverse("login")
     for _ in range(3):
         client.post(url, {"username": enterprise_user.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
@@ -140,6 +142,7 @@ def test_repeated_failures_lock_the_account_from_that_address_only(client, enter
     )
     assert locked.status_code == 429
     assert "登录尝试次数过多" in locked.content.decode()
+    assert "请 20 分钟后再试" in locked.content.decode()
 
     # A colleague behind another address is not locked out.
     other = client.post(
