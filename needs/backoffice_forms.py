@@ -79,7 +79,9 @@ class ScreeningForm(forms.Form):
 
     def __init__(self, *args, need: Need, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(to, t.label) for to, t in transitions_from(need.status)]
+        choices = [(to, t.label) for to, t in transitions_from(need.status)]
+        # No decision preselected: "确认" on an untouched form must not move the need.
+        self.fields["to_status"].choices = [("", "---------"), *choices] if choices else []
         self.fields["reason_code"].choices = [("", "—")] + list(ScreeningReason.choices)
         self.helper = FormHelper()
         self.helper.form_id = "screening-form"

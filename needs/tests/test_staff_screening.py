@@ -145,3 +145,16 @@ def test_duplicates_are_flagged_within_and_across_enterprises(make_need, other_e
     }
     need_flag_duplicates(need_id=unrelated.pk)
     assert not DuplicateFlag.objects.filter(need=unrelated).exists()
+
+
+def test_screening_form_preselects_no_decision(make_need, staff_user, client_as):
+    # With the first transition preselected, "确认" on an untouched form would move the need.
+    need = make_need(status=S.ACCEPTED)
+    client = client_as(staff_user)
+    page = client.get(reverse("needs:staff_need_detail", args=[need.pk])).content.decode()
+    assert '<option value="" selected>---------</option>' in page
+    assert reverse("matching:need_matches", args=[need.pk]) in page
+    response = client.post(reverse("needs:staff_need_screen", args=[need.pk]), {"to_status": ""}, follow=True)
+    assert "请选择有效的审核决定。" in response.content.decode()
+    need.refresh_from_db()
+    assert need.status == S.ACCEPTED
