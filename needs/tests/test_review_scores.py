@@ -109,3 +109,15 @@ def test_rubric_weights_must_sum_to_100(current_call, staff_user, reviewer_user,
     )
     assert "100" in response.content.decode()
     assert [c["weight"] for c in rubric_for_call(call=current_call).criteria] == [50, 25, 25]
+
+
+def test_review_queue_is_paginated(make_need, reviewer_user, client_as, monkeypatch):
+    monkeypatch.setattr("needs.views.staff_shortlist.REVIEW_PAGE_SIZE", 2)
+    for _ in range(3):
+        make_need(status=NeedStatus.ACCEPTED)
+    client = client_as(reviewer_user)
+    first = client.get(reverse("needs:review_home")).content.decode()
+    assert first.count('href="/review/needs/') == 2
+    assert "?page=2" in first
+    second = client.get(reverse("needs:review_home"), {"page": 2}).content.decode()
+    assert second.count('href="/review/needs/') == 1

@@ -1,6 +1,7 @@
 """Reviewer scoring and the staff's event shortlist (rubric, comparison, freezing)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,15 +13,16 @@ from needs.backoffice_forms import CompareForm, RubricForm, ScoreForm, Shortlist
 from needs.models import Need
 from portal import permissions
 
+REVIEW_PAGE_SIZE = 50
+
 
 @permissions.require(permissions.can_score_needs)
 def review_home(request: HttpRequest) -> HttpResponse:
     call = selectors.call_for_back_office()
-    return render(
-        request,
-        "needs/review_home.html",
-        {"call": call, "needs": selectors.review_queue(user=request.user, call=call)},
+    page = Paginator(selectors.review_queue(user=request.user, call=call), REVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
+    return render(request, "needs/review_home.html", {"call": call, "needs": page.object_list, "page": page})
 
 
 @permissions.require(permissions.can_score_needs)
