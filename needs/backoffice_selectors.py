@@ -310,9 +310,10 @@ def dashboard_figures(*, call: Call | None) -> dict:
         "per_day": per_day,
         "open_duplicates": DuplicateFlag.objects.filter(resolved_at__isnull=True, need__in=needs).count(),
         "top_partners": [
-            (name_hant or name_en, n)
-            for name_hant, name_en, n in Match.objects.filter(need__in=needs)
-            .values_list("partner__name_zh_hant", "partner__name_en")
+            # The chart cuts labels at 16 characters: an English name alone is unreadable there.
+            (name_hant or acronym or name_en, n)
+            for name_hant, acronym, name_en, n in Match.objects.filter(need__in=needs)
+            .values_list("partner__name_zh_hant", "partner__acronym", "partner__name_en")
             .annotate(n=Count("id"))
             .order_by("-n")[:10]
         ],

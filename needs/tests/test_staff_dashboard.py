@@ -55,3 +55,18 @@ def test_audit_log_lists_and_filters_staff_actions(make_need, staff_user, admin_
     assert "need.review" in page and "need.accept</code>" not in page
     page = client.get(url, {"date_from": "2000-01-01", "date_to": "2000-01-02"}).content.decode()
     assert "没有记录" in page
+
+
+def test_top_partners_chart_uses_the_acronym_of_an_english_only_name(make_need, staff_user, client_as):
+    from matching.models import Match
+    from partners.models import Partner, PartnerKind
+
+    lab = Partner.objects.create(
+        name_en="AI Chip Center for Emerging Smart Systems (ACCESS)",
+        acronym="ACCESS",
+        kind=PartnerKind.INNOHK_LAB,
+    )
+    Match.objects.create(need=make_need(), partner=lab, score=0.5, scorer_version="test")
+    page = client_as(staff_user).get(reverse("needs:staff_home")).content.decode()
+    assert 'id="chart-partners"' in page
+    assert ">ACCESS</text>" in page

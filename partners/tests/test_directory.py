@@ -57,6 +57,20 @@ def test_directory_search_and_filters(client, reference_data):
     assert "page=2" in client.get(url).content.decode()
 
 
+def test_english_only_name_is_shown_once_with_its_acronym_once(client, db):
+    lab = Partner.objects.create(
+        name_en="AI Chip Center for Emerging Smart Systems (ACCESS)",
+        acronym="ACCESS",
+        kind=PartnerKind.INNOHK_LAB,
+    )
+    name = "AI Chip Center for Emerging Smart Systems"
+    listing = client.get(reverse("partners:directory")).content.decode()
+    assert listing.count(name) == 1 and "(ACCESS) (ACCESS)" not in listing
+    detail = client.get(reverse("partners:partner_detail", kwargs={"pk": lab.pk})).content.decode()
+    assert detail.count(name) == 2  # <title> and heading
+    assert "(ACCESS) (ACCESS)" not in detail
+
+
 def test_staff_create_edit_deactivate_are_audited(client_as, staff_user, reference_data):
     client = client_as(staff_user)
     response = client.post(
