@@ -250,7 +250,7 @@ def run_benchmark(
 
     t0 = time.perf_counter()
     c0 = time.process_time() + _children_cpu_s()
-    pindex = PartnerIndex(partners)
+    pindex = PartnerIndex(partners, processes=processes)
     t_pindex = time.perf_counter() - t0
     kept = 0
     for matches in rank_all(needs, pindex, top_n=top_n, processes=processes):

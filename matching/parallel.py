@@ -16,15 +16,18 @@ returns ``None`` and the caller scores the chunks itself, with the same result.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from .scoring import PART_NAMES, NeedDoc, PartnerIndex, ScoredMatch, _rank_chunk
 
@@ -41,6 +44,9 @@ _TOKENS = itertools.count(1)
 CompactMatch = tuple[int, float, tuple[float, ...], list[dict]]
 
 _START_ERRORS = (AssertionError, OSError, ValueError)
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def available_processes() -> int:
@@ -70,14 +76,75 @@ def _init_worker(parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def _score_chunk(token: int, start: int, stop: int) -> list[list[CompactMatch]]:
-    """Runs in a worker: score needs ``start:stop`` of the inherited run state."""
+def _score_chunk(token: int, start: int, stop: int) -> list[bytes]:
+    """Runs in a worker: score needs ``start:stop`` of the inherited run state.
+
+    Each need's matches come back as their own pickle. Waiting results are then a few
+    bytes objects, which the collector does not track, instead of hundreds of thousands
+    of dictionaries that it would walk on every full collection; the parent unpickles a
+    need's matches just before handing them on, so they die young.
+    """
     needs, index, top_n, weights = _STATE[token]
     rows = {p.id: j for j, p in enumerate(index.partners)}
     return [
-        [(rows[m.partner_id], m.score, tuple(m.parts[k] for k in PART_NAMES), m.reasons) for m in matches]
+        pickle.dumps(
+            [
+                (rows[m.partner_id], m.score, tuple(m.parts[k] for k in PART_NAMES), m.reasons)
+                for m in matches
+            ],
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
         for matches in _rank_chunk(needs[start:stop], index, top_n, weights)
     ]
+
+
+def _map_chunk(token: int, start: int, stop: int) -> list:
+    """Runs in a worker: apply the inherited function to items ``start:stop``."""
+    fn, items = _MAP_STATE[token]
+    return [fn(item) for item in items[start:stop]]
+
+
+#: Function and items of :func:`map_forked`, by token (see ``_STATE``).
+_MAP_STATE: dict[int, tuple[Callable[[Any], Any], Sequence[Any]]] = {}
+
+
+def map_forked(
+    fn: Callable[[T], R], items: Sequence[T], processes: int, chunk_size: int = 256
+) -> list[R] | None:
+    """``[fn(x) for x in items]`` in forked worker processes, or ``None`` when processes
+    cannot be started here (the caller then maps serially).
+
+    Used to featurise the partner directory before the index is built: featurising is
+    pure Python (a few seconds for thousands of partners) and would otherwise run on one
+    core while the other waits for the rescore to start.
+    """
+    bounds = [(s, min(s + chunk_size, len(items))) for s in range(0, len(items), chunk_size)]
+    if processes <= 1 or len(bounds) <= 1 or not can_start_processes():
+        return None
+    token = next(_TOKENS)
+    _MAP_STATE[token] = (fn, items)
+    gc.freeze()  # see rank_all: workers then copy fewer pages of the parent
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(processes, len(bounds)),
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
+        ) as executor:
+            futures: list[Future[list[R]]] = []
+            try:
+                # With "fork" every worker is started by the first submit: a refusal shows here.
+                for start, stop in bounds:
+                    futures.append(executor.submit(_map_chunk, token, start, stop))
+            except _START_ERRORS as exc:
+                for f in futures:
+                    f.cancel()
+                logger.warning("matching: could not start worker processes (%r); featurising serially", exc)
+                return None
+            return [x for f in futures for x in f.result()]
+    finally:
+        gc.unfreeze()
+        _MAP_STATE.pop(token, None)
 
 
 class ChunkPool:
@@ -102,7 +169,7 @@ class ChunkPool:
         self.index = index
         self.pending = deque(bounds)
         self.window = 2 * workers
-        self.in_flight: deque[tuple[int, int, Future[list[list[CompactMatch]]]]] = deque()
+        self.in_flight: deque[tuple[int, int, Future[list[bytes]]]] = deque()
 
     @classmethod
     def start(
@@ -157,7 +224,8 @@ class ChunkPool:
                 start, stop, future = self.in_flight.popleft()
                 chunk = future.result()
                 self._fill()
-                for need, compact in zip(self.needs[start:stop], chunk, strict=True):
+                for need, blob in zip(self.needs[start:stop], chunk, strict=True):
+                    compact: list[CompactMatch] = pickle.loads(blob)
                     yield [
                         ScoredMatch(
                             need_id=need.id,

@@ -34,11 +34,12 @@ they agree. Readable reasons are built only for the pairs that are kept.
 from __future__ import annotations
 
 import csv
+import gc
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain, repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -924,17 +925,29 @@ def _top_n(scores: np.ndarray, top_n: int) -> np.ndarray:
 
 
 class PartnerIndex(_Index):
-    """The partner directory, vectorised once, for ranking partners against needs."""
+    """The partner directory, vectorised once, for ranking partners against needs.
+
+    With ``processes`` > 1 the partners are featurised in forked worker processes
+    (where this process may start them), as :func:`rank_all` scores needs.
+    """
 
     def __init__(
         self,
         partners: Sequence[PartnerDoc],
         stats: TermStats | None = None,
         glossary: Glossary | None = None,
+        processes: int = 1,
     ) -> None:
         self.partners = list(partners)
         g = glossary or default_glossary()
-        super().__init__([partner_tokens(p, g) for p in self.partners], stats, g)
+        tokens = None
+        if processes > 1:
+            from .parallel import map_forked
+
+            tokens = map_forked(partial(partner_tokens, glossary=g), self.partners, processes)
+        if tokens is None:
+            tokens = [partner_tokens(p, g) for p in self.partners]
+        super().__init__(tokens, stats, g)
         codes = [p.field_codes for p in self.partners]
         self.p_l1 = self.l1.onehot([_level_codes(c, 1) for c in codes], add_new=True)
         self.p_l2 = self.l2.onehot([_level_codes(c, 2) for c in codes], add_new=True)
@@ -1167,15 +1180,29 @@ def rank_all(
     scored here, one after the other, with the same result.
     """
     bounds = [(s, min(s + chunk_size, len(needs))) for s in range(0, len(needs), chunk_size)]
-    if processes > 1 and len(bounds) > 1:
-        from .parallel import ChunkPool
+    if len(bounds) <= 1:
+        for start, stop in bounds:
+            yield from _rank_chunk(needs[start:stop], partner_index, top_n, weights)
+        return
+    # The index, the needs and the glossary are hundreds of MB of long-lived objects.
+    # Frozen, the collector stops walking them each time the hundreds of thousands of
+    # new matches trigger a full collection (a third of the time of unpickling worker
+    # results), and forked workers do not copy every page the walk would touch.
+    gc.freeze()
+    try:
+        pool = None
+        if processes > 1:
+            from .parallel import ChunkPool
 
-        pool = ChunkPool.start(needs, partner_index, top_n, weights, bounds, processes)
+            pool = ChunkPool.start(needs, partner_index, top_n, weights, bounds, processes)
         if pool is not None:
             yield from pool.results()
-            return
-    for start, stop in bounds:
-        yield from _rank_chunk(needs[start:stop], partner_index, top_n, weights)
+        else:
+            for start, stop in bounds:
+                yield from _rank_chunk(needs[start:stop], partner_index, top_n, weights)
+    finally:
+        # Frozen objects are never collected: give them back to the collector.
+        gc.unfreeze()
 
 
 def _rank_chunk(

@@ -282,7 +282,7 @@ def _execute_full(run: MatchRun) -> None:
 
     ``cursor`` holds the last need done; a redelivered task continues after it.
     """
-    index = scoring.PartnerIndex(active_partner_docs())
+    index = scoring.PartnerIndex(active_partner_docs(), processes=_processes())
     docs = need_docs(scorable_needs().filter(pk__gt=run.cursor))
     dismissed = _dismissed_by_need(d.id for d in docs)
     extra = max((len(v) for v in dismissed.values()), default=0)

@@ -92,3 +92,29 @@ def test_stopping_early_shuts_the_workers_down(corpus):
     assert first == list(rank_all(needs[:1], index, top_n=5))[0]
     assert parallel._STATE == {}
     assert multiprocessing.active_children() == []
+
+
+def test_partner_index_featurised_in_processes_equals_the_serial_one(monkeypatch):
+    partners = SyntheticCorpus(seed=5).partners(600)
+    serial = PartnerIndex(partners)
+    forked = PartnerIndex(partners, processes=2)
+    assert forked.stats == serial.stats
+    assert forked.vecs == serial.vecs
+    assert (forked.term_matrix_t != serial.term_matrix_t).nnz == 0
+    assert (forked.concept_matrix_t == serial.concept_matrix_t).all()
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        # Not a start refusal: an unexpected error is not hidden by the fallback.
+        parallel.map_forked(len, ["a", "bb"] * 300, processes=2)
+
+
+def test_map_forked_falls_back_when_process_start_is_refused(monkeypatch):
+    def refuse(self):
+        raise AssertionError("daemonic processes are not allowed to have children")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refuse)
+    assert parallel.map_forked(len, ["a", "bb"] * 300, processes=2) is None
+    partners = SyntheticCorpus(seed=5).partners(300)
+    assert PartnerIndex(partners, processes=2).vecs == PartnerIndex(partners).vecs
+    assert parallel._MAP_STATE == {}
