@@ -9,6 +9,10 @@ and receives compact results (partner row, score, parts, reasons).
 Pure Python and numpy, no Django: :func:`matching.scoring.rank_all` uses it in the
 task, the benchmark and the tests alike.
 
+Workers never touch the database: they inherit the parent's open connection but
+leave through ``os._exit`` (as every multiprocessing child does), which closes their
+copy of the socket without ending the parent's session.
+
 Where processes cannot be started (a daemonic parent, such as a Celery prefork pool
 child; a platform without ``fork``; the process limit reached), :meth:`ChunkPool.start`
 returns ``None`` and the caller scores the chunks itself, with the same result.
@@ -22,6 +26,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 import time
 from collections import deque
@@ -73,6 +78,11 @@ def _watch_parent(parent: int) -> None:
 
 
 def _init_worker(parent: int) -> None:
+    # A forked worker inherits the parent's Python signal handlers (a Celery worker's
+    # warm-shutdown handler, for one); a worker only computes, so a stop signal sent to
+    # the whole process group just ends it, and the parent's task fails and is retried.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
