@@ -27,20 +27,30 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _missing_service(reason: str):
-    """Skip on a developer's machine; fail in CI, where .ci/run provides every service."""
-    if os.environ.get("CI"):
+def _missing_service(reason: str, *, configured: bool):
+    """Skip when this run was not given the service (the README's plain
+    `pytest` on SQLite); fail when it was given but does not work, and in CI."""
+    if configured and os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
-def _postgres_only(request):
+def _service_markers(request):
     if request.node.get_closest_marker("postgres"):
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            _missing_service("needs PostgreSQL: set DATABASE_URL=postgresql:///portal")
+            _missing_service(
+                "needs PostgreSQL: set DATABASE_URL=postgresql:///portal",
+                configured=bool(os.environ.get("DATABASE_URL")),
+            )
+    if request.node.get_closest_marker("worker"):
+        from portal.tests.worker import worker_unavailable_reason
+
+        reason = worker_unavailable_reason()
+        if reason:
+            _missing_service(reason, configured=bool(os.environ.get("REDIS_URL")))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -200,7 +210,7 @@ def celery_worker(transactional_db):
 
     reason = worker_unavailable_reason()
     if reason:
-        _missing_service(reason)
+        _missing_service(reason, configured=bool(os.environ.get("REDIS_URL")))
     queues_purge()
     with worker_running() as worker:
         yield worker
