@@ -54,14 +54,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def available_processes() -> int:
-    """CPUs this process may run on (the affinity mask of a container), at least 1."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def can_start_processes() -> bool:
     """Whether this process may fork workers: not daemonic (billiard marks Celery prefork
     pool children daemonic, and multiprocessing refuses children there) and ``fork`` exists."""
