@@ -291,6 +291,11 @@ MATCHING_WEIGHTS: dict[str, float] = {}
 # Worker processes a full rescore forks to score chunks of needs (default: the
 # CPU count; 1 scores serially). See docs/matching.md for the queue it needs.
 MATCHING_PROCESSES = env_int("MATCHING_PROCESSES", os.cpu_count() or 1)
+# A prefork pool child may not fork, so a full rescore uses every core only in
+# a worker with the solo or threads pool. Production routes it to such a worker
+# (README, "Production"); the default keeps it on the ordinary queue.
+MATCHING_FULL_QUEUE = env("MATCHING_FULL_QUEUE", "celery")
+CELERY_TASK_ROUTES = {"matching.tasks.rescore_all": {"queue": MATCHING_FULL_QUEUE}}
 
 # Demo accounts are printed at start-up only in development.
 DEMO_PASSWORD = "demo-pass-2026"
