@@ -151,6 +151,38 @@ def test_repeated_failures_lock_the_account_from_that_address_only(client, enter
     assert other.status_code == 302
 
 
+def test_a_lockout_spares_colleagues_on_the_same_address_and_expires(
+    client, enterprise_user, staff_user, settings
+):
+    from axes.models import AccessAttempt, AccessAttemptExpiration
+    from django.utils import timezone
+
+    settings.AXES_FAILURE_LIMIT = 3
+    url = reverse("login")
+    for _ in range(3):
+        client.post(url, {"username": enterprise_user.email, "password": "wrong"}, REMOTE_ADDR="10.0.0.1")
+    assert (
+        client.post(
+            url, {"username": enterprise_user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+        ).status_code
+        == 429
+    )
+
+    # Everyone else behind the company's one address still gets in.
+    colleague = client.post(url, {"username": staff_user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+    assert colleague.status_code == 302
+    client.post(reverse("logout"))
+
+    # Once the cool-off has passed, the locked account gets in again.
+    past = timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    AccessAttempt.objects.update(attempt_time=past)
+    AccessAttemptExpiration.objects.update(expires_at=past)
+    again = client.post(
+        url, {"username": enterprise_user.email, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert again.status_code == 302
+
+
 def test_a_success_resets_the_failure_count(client, enterprise_user, settings):
     settings.AXES_FAILURE_LIMIT = 3
     url = reverse("login")
