@@ -252,7 +252,8 @@ LABEL_KEYS = {
 }
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
+    """A cell read back as the text it holds (numbers without a trailing .0)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -299,7 +300,7 @@ def _date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    match = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", _text(value))
+    match = re.match(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", cell_text(value))
     return date(*map(int, match.groups())) if match else None
 
 
@@ -323,7 +324,7 @@ def _division_code(text: str) -> str | None:
 def _convert_enterprise(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
-        text = _text(value)
+        text = cell_text(value)
         if key in ("is_high_tech", "in_hitech_zone"):
             out[key] = _yes_no(text)
         elif key == "enterprise_type":
@@ -356,7 +357,7 @@ def _convert_enterprise(raw: dict[str, Any], errors: list[str]) -> dict[str, Any
 def _convert_need(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in raw.items():
-        text = _text(value)
+        text = cell_text(value)
         if key in ("has_intended_partner", "consent_share_hk", "consent_contact_release"):
             out[key] = _yes_no(text)
         elif key == "categories":
@@ -397,11 +398,11 @@ def attachment2_read_sheet(ws: Worksheet) -> dict[str, Any]:
     errors: list[str] = []
     need = _convert_need(raw["need"], errors)
     for level, value in enumerate(raw[""].get("field") or []):
-        code = _leading_code(_text(value))
+        code = _leading_code(cell_text(value))
         need[f"field_l{level + 1}"] = code if code and TechField.objects.filter(code=code).exists() else None
     return {
-        "reference": _text(raw[""].get("reference")),
-        "call": _text(raw[""].get("call")),
+        "reference": cell_text(raw[""].get("reference")),
+        "call": cell_text(raw[""].get("call")),
         "enterprise": _convert_enterprise(raw["enterprise"], errors),
         "need": need,
         "errors": errors,

@@ -23,6 +23,7 @@ from needs.models import (
     NeedCategory,
     TechField,
 )
+from needs.services import NEED_FIELDS
 from needs.validators import (
     org_code_is_valid,
     phone_normalize,
@@ -313,22 +314,7 @@ class NeedForm(forms.ModelForm):
 
     class Meta:
         model = Need
-        fields = [
-            "title",
-            "field_l1",
-            "field_l2",
-            "field_l3",
-            "intended_investment",
-            "total_investment",
-            "categories",
-            "description",
-            "basis",
-            "partner_requirements",
-            "partner_role",
-            "has_intended_partner",
-            "intended_partner_name",
-            "cooperation_modes",
-        ]
+        fields = list(NEED_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "basis": forms.Textarea(attrs={"rows": 4}),

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from needs.attachment2 import attachment2_read_sheet
+from needs.attachment2 import attachment2_read_sheet, cell_text
 from needs.exports import NEED_COLUMNS
 from needs.forms import OTHER_ZONE, EnterpriseForm, NeedForm
 from needs.models import (
@@ -41,7 +41,6 @@ from needs.models import (
 from needs.screening import need_flag_duplicates
 from needs.services import reference_next
 from portal import permissions
-from portal.exports import FORMULA_PREFIXES
 from portal.models import User
 from portal.services import audit_log
 from portal.uploads import sheet_rows, workbook_open_checked
@@ -90,31 +89,19 @@ class _Rejected(Exception):
 # ---------------------------------------------------------------------------
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    # Text exported by older versions carried an apostrophe before formula-like text.
-    if text.startswith("'") and text[1:2] and text[1] in "".join(FORMULA_PREFIXES):
-        text = text[1:]
-    return text
-
-
 def _leading_code(value) -> str:
-    return _text(value).split(" ", 1)[0]
+    return cell_text(value).split(" ", 1)[0]
 
 
 def _yes_no(value) -> bool | None:
     if isinstance(value, bool):
         return value
-    return {"是": True, "否": False}.get(_text(value))
+    return {"是": True, "否": False}.get(cell_text(value))
 
 
 def _codes(value, choices) -> list[str]:
     by_label = {str(label): code for code, label in choices}
-    parts = [p.strip() for p in re.split(r"[；;\n]", _text(value)) if p.strip()]
+    parts = [p.strip() for p in re.split(r"[；;\n]", cell_text(value)) if p.strip()]
     return [by_label.get(p, p) for p in parts]
 
 
@@ -127,19 +114,21 @@ def _batch_values(row: dict[str, Any]) -> tuple[str, dict, dict]:
         if group == "enterprise":
             if name == "enterprise_type":
                 types = {str(label): code for code, label in EnterpriseType.choices}
-                e[name] = types.get(_text(value), _text(value))
+                e[name] = types.get(cell_text(value), cell_text(value))
             elif name in ("industry", "division"):
                 e[name] = _leading_code(value)
             elif name in ("is_high_tech", "in_hitech_zone"):
                 e[name] = _yes_no(value)
             elif name == "hitech_zone":
-                zone = HiTechZone.objects.filter(name_zh=_text(value)).first() if _text(value) else None
+                zone = (
+                    HiTechZone.objects.filter(name_zh=cell_text(value)).first() if cell_text(value) else None
+                )
                 e["hitech_zone"] = zone.pk if zone else None
-                e["hitech_zone_other"] = "" if zone else _text(value)
+                e["hitech_zone_other"] = "" if zone else cell_text(value)
             elif name in ("founded_on", "revenue_last_year", "employees", "rnd_staff"):
                 e[name] = value
             else:
-                e[name] = _text(value)
+                e[name] = cell_text(value)
         elif group == "need":
             if name in ("field_l1", "field_l2", "field_l3"):
                 n[name] = _leading_code(value) or None
@@ -152,8 +141,8 @@ def _batch_values(row: dict[str, Any]) -> tuple[str, dict, dict]:
             elif name in ("intended_investment", "total_investment"):
                 n[name] = value
             else:
-                n[name] = _text(value)
-    return _text(n.pop("reference", "")), e, n
+                n[name] = cell_text(value)
+    return cell_text(n.pop("reference", "")), e, n
 
 
 def _form_value(value) -> Any:
@@ -319,7 +308,7 @@ def needs_import_batch(*, actor: User, call_id: int, upload: UploadedFile) -> Im
         rows = sheet_rows(ws)
         header = next(rows, None) or ()
         by_label = {c.label: c.key for c in NEED_COLUMNS}
-        keys = [by_label.get(_text(h)) for h in header]
+        keys = [by_label.get(cell_text(h)) for h in header]
         if "need.title" not in keys or "enterprise.credit_code" not in keys:
             raise ValidationError(
                 _("第一行须为导出表的列标题（至少包含“技术需求名称”和“社会统一信用代码”）。")
