@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Partner
-from portal.models import Role, User
+from portal.models import AuditEntry, Role, User
 
 
 class LoginForm(AuthenticationForm):
@@ -93,3 +93,28 @@ class InviteForm(forms.Form):
         if cleaned.get("role") == Role.HK and not cleaned.get("partner"):
             self.add_error("partner", _("香港机构用户必须属于一个香港机构。"))
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("操作"), required=False)
+    actor = forms.ModelChoiceField(label=_("操作人"), queryset=User.objects.none(), required=False)
+    object_type = forms.ChoiceField(label=_("对象类型"), required=False)
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("全部"))]
+        actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+        types = AuditEntry.objects.exclude(object_type="").order_by("object_type")
+        self.fields["action"].choices = everything + [(a, a) for a in actions]
+        self.fields["object_type"].choices = everything + [
+            (t, t) for t in types.values_list("object_type", flat=True).distinct()
+        ]
+        self.fields["actor"].queryset = User.objects.filter(
+            role__in=[Role.STAFF, Role.REVIEWER, Role.ADMIN]
+        ).order_by("email")

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -13,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal import health, permissions, selectors, services
-from portal.forms import InviteForm, LoginForm, RegistrationForm
+from portal.forms import AuditFilterForm, InviteForm, LoginForm, RegistrationForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -93,3 +94,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     }
     status = 200 if checks["database"]["ok"] else 503
     return JsonResponse({"ok": all(c["ok"] for c in checks.values()), **checks}, status=status)
+
+
+@permissions.require(permissions.can_view_audit_log)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(selectors.audit_entries(filters=filters), 50).get_page(request.GET.get("page"))
+    return render(request, "portal/audit_log.html", {"form": form, "page": page})

@@ -41,8 +41,6 @@ def staff_need_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.needs_for_back_office(call=call, filters=filters), 50).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "needs/staff_need_list.html",
@@ -50,7 +48,6 @@ def staff_need_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "call": call,
             "page": page,
-            "query": query.urlencode(),
             "can_export": permissions.can_export(request.user),
             "can_screen": permissions.can_screen_needs(request.user),
         },
