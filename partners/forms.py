@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from needs.models import CooperationMode, NeedCategory, TechField
 from partners.models import Partner, PartnerKind
 from partners.selectors import SORTS, hk_need_cities
+from partners.services import PARTNER_FIELDS
 
 
 def _bootstrap(form: forms.Form) -> None:
@@ -95,23 +96,7 @@ class PartnerForm(forms.ModelForm):
 
     class Meta:
         model = Partner
-        fields = [
-            "name_zh_hant",
-            "name_en",
-            "acronym",
-            "kind",
-            "parent",
-            "fields",
-            "description",
-            "description_en",
-            "keywords",
-            "cooperation_modes",
-            "website",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "is_active",
-        ]
+        fields = list(PARTNER_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),

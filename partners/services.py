@@ -37,12 +37,15 @@ class PartnerError(Exception):
 
 # --- the directory ---------------------------------------------------------------
 
-PARTNER_DATA_FIELDS = (
+# The partner's editable fields in the form's order; the staff form, the
+# import/export workbook (after an "id" column) and the services share it.
+PARTNER_FIELDS = (
     "name_zh_hant",
     "name_en",
     "acronym",
     "kind",
     "parent",
+    "fields",
     "description",
     "description_en",
     "keywords",
@@ -53,6 +56,8 @@ PARTNER_DATA_FIELDS = (
     "contact_phone",
     "is_active",
 )
+# All but the many-to-many technology fields, which are set after saving.
+PARTNER_DATA_FIELDS = tuple(name for name in PARTNER_FIELDS if name != "fields")
 
 
 def _partner_apply(partner: Partner, data: dict) -> list[str]:
@@ -131,24 +136,7 @@ def partner_deactivate(*, actor: User, partner: Partner) -> Partner:
 
 
 # The documented column layout of the import/export workbook (docs/partners-import.md).
-IMPORT_COLUMNS = (
-    "id",
-    "name_zh_hant",
-    "name_en",
-    "acronym",
-    "kind",
-    "parent",
-    "fields",
-    "description",
-    "description_en",
-    "keywords",
-    "cooperation_modes",
-    "website",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "is_active",
-)
+IMPORT_COLUMNS = ("id", *PARTNER_FIELDS)
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "有效", "x"}
 FALSE_WORDS = {"0", "false", "no", "n", "否", "无效"}
 
