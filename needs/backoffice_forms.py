@@ -13,6 +13,7 @@ from needs.models import (
     Need,
     NeedCategory,
     NeedStatus,
+    ReviewScore,
     Rubric,
     ScreeningReason,
     TechField,
@@ -95,7 +96,11 @@ class ScoreForm(forms.Form):
         label=_("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
-    def __init__(self, *args, rubric: Rubric, **kwargs):
+    def __init__(self, *args, rubric: Rubric, existing: ReviewScore | None = None, **kwargs):
+        if existing is not None:
+            kwargs["initial"] = {f"score_{k}": v for k, v in existing.scores.items()} | {
+                "comment": existing.comment
+            }
         super().__init__(*args, **kwargs)
         self.criteria = rubric.criteria
         fields = {}

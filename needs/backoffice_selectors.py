@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404
 
 from matching.models import Match
 from needs.models import (
@@ -209,8 +210,11 @@ def review_queue(*, user: User, call: Call | None) -> QuerySet[Need]:
 
 
 def need_for_review(*, need_id: int) -> Need:
-    return Need.objects.select_related("enterprise", "field_l1", "field_l2", "field_l3", "call").get(
-        pk=need_id, status__in=SCORABLE_STATUSES
+    """A need reviewers may score, or 404."""
+    return get_object_or_404(
+        Need.objects.select_related("enterprise", "field_l1", "field_l2", "field_l3", "call"),
+        pk=need_id,
+        status__in=SCORABLE_STATUSES,
     )
 
 

@@ -77,6 +77,23 @@ def test_rescoring_replaces_the_reviewers_own_score(make_need, reviewer_user):
     assert AuditEntry.objects.filter(action="need.score", actor=reviewer_user).count() == 2
 
 
+def test_review_page_brings_back_the_reviewers_own_score(make_need, reviewer_user, client_as):
+    need = make_need(status=NeedStatus.ACCEPTED)
+    _score(reviewer_user, need, 4, 2, 5, comment="量化指标清楚")
+
+    page = client_as(reviewer_user).get(reverse("needs:review_need", args=[need.pk]))
+
+    form = page.context["form"]
+    assert form["score_clarity"].value() == 4
+    assert form["score_willingness"].value() == 2
+    assert "量化指标清楚" in page.content.decode()
+
+
+def test_a_need_that_cannot_be_scored_answers_404(make_need, reviewer_user, client_as):
+    draft = make_need(status=NeedStatus.DRAFT)
+    assert client_as(reviewer_user).get(reverse("needs:review_need", args=[draft.pk])).status_code == 404
+
+
 def test_scores_out_of_range_are_refused(make_need, reviewer_user):
     need = make_need(status=NeedStatus.ACCEPTED)
     with pytest.raises(ScreeningError):

@@ -27,14 +27,10 @@ def review_home(request: HttpRequest) -> HttpResponse:
 
 @permissions.require(permissions.can_score_needs)
 def review_need(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        need = selectors.need_for_review(need_id=pk)
-    except Need.DoesNotExist:
-        raise Http404
+    need = selectors.need_for_review(need_id=pk)
     rubric = screening.rubric_for_call(call=need.call)
     own = selectors.review_score_own(need=need, user=request.user)
-    initial = {f"score_{k}": v for k, v in own.scores.items()} | {"comment": own.comment} if own else None
-    form = ScoreForm(request.POST or None, rubric=rubric, initial=initial)
+    form = ScoreForm(request.POST or None, rubric=rubric, existing=own)
     if request.method == "POST" and form.is_valid():
         try:
             screening.review_score_submit(
