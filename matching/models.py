@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import BoundedTextField
+
 
 class RunKind(models.TextChoices):
     NEED = "need", _("单个需求")
@@ -151,7 +153,7 @@ class MatchDecision(models.Model):
     partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="match_decisions")
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices)
     reason = models.CharField(_("排除原因"), max_length=20, choices=DismissReason.choices, blank=True)
-    note = models.TextField(_("说明"), blank=True)
+    note = BoundedTextField(_("说明"), blank=True, max_length=1000)
     # What the staff member saw when deciding.
     score = models.FloatField(_("决定时匹配度"), null=True, blank=True)
     reasons = models.JSONField(_("决定时匹配理由"), default=list, blank=True)

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import BoundedTextField
+
 # ---------------------------------------------------------------------------
 # Reference data (loaded by `manage.py load_reference` from fixtures/)
 # ---------------------------------------------------------------------------
@@ -141,7 +143,7 @@ class Call(models.Model):
 
     title = models.CharField(_("批次名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
-    description = models.TextField(_("征集说明"), blank=True)
+    description = BoundedTextField(_("征集说明"), blank=True, max_length=5000)
     focus_fields = models.ManyToManyField(TechField, verbose_name=_("重点领域"), blank=True, related_name="+")
     opens_at = models.DateTimeField(_("开始时间"))
     deadline = models.DateTimeField(_("截止时间"))
@@ -209,8 +211,8 @@ class Enterprise(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    main_business = models.TextField(_("主营业务和专业领域"), blank=True)
-    main_products = models.TextField(_("主要产品和服务"), blank=True)
+    main_business = BoundedTextField(_("主营业务和专业领域"), blank=True, max_length=500)
+    main_products = BoundedTextField(_("主要产品和服务"), blank=True, max_length=500)
     is_high_tech = models.BooleanField(_("是否高新技术企业"), null=True, blank=True)
     revenue_last_year = models.DecimalField(
         _("上一年度营业总收入（万元）"),
@@ -245,7 +247,7 @@ class Enterprise(models.Model):
     contact_phone = models.CharField(_("联系电话"), max_length=30)
     contact_email = models.EmailField(_("电子邮件"))
     website = models.URLField(_("企业网址"), blank=True)
-    introduction = models.TextField(_("企业基本情况简介"), blank=True)
+    introduction = BoundedTextField(_("企业基本情况简介"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -348,12 +350,12 @@ class Need(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     categories = models.JSONField(_("需求类别"), default=list, blank=True)
-    description = models.TextField(_("需求内容描述"), blank=True)
-    basis = models.TextField(_("现有基础"), blank=True)
+    description = BoundedTextField(_("需求内容描述"), blank=True, max_length=2000)
+    basis = BoundedTextField(_("现有基础"), blank=True, max_length=2000)
 
     # Section 3
-    partner_requirements = models.TextField(_("港方机构应具备的条件"), blank=True)
-    partner_role = models.TextField(_("港方机构在项目合作中承担的工作"), blank=True)
+    partner_requirements = BoundedTextField(_("港方机构应具备的条件"), blank=True, max_length=1000)
+    partner_role = BoundedTextField(_("港方机构在项目合作中承担的工作"), blank=True, max_length=1000)
     has_intended_partner = models.BooleanField(_("是否已有港方意向合作单位"), null=True, blank=True)
     intended_partner_name = models.CharField(_("港方意向合作单位全称"), max_length=200, blank=True)
     cooperation_modes = models.JSONField(_("合作方式"), default=list, blank=True)
@@ -365,6 +367,13 @@ class Need(models.Model):
     )
     consent_version = models.CharField(_("同意条款版本"), max_length=20, blank=True)
     consent_at = models.DateTimeField(_("同意时间"), null=True, blank=True)
+    # When and under which wording the enterprise agreed to contact release
+    # (on submission or later, when asked); contacts go out only after it.
+    contact_consent_at = models.DateTimeField(_("同意提供联系方式的时间"), null=True, blank=True)
+    contact_consent_version = models.CharField(_("同意提供联系方式的条款版本"), max_length=20, blank=True)
+    # The public text as staff published it: what Hong Kong users were shown,
+    # kept when the enterprise edits a need returned for revision.
+    published_snapshot = models.JSONField(_("发布时的需求内容"), default=dict, blank=True, editable=False)
 
     matching_state = models.CharField(
         _("匹配状态"), max_length=10, choices=MatchingState.choices, default=MatchingState.NONE
@@ -439,7 +448,7 @@ class ScreeningEvent(models.Model):
     from_status = models.CharField(_("原状态"), max_length=20, choices=NeedStatus.choices)
     to_status = models.CharField(_("新状态"), max_length=20, choices=NeedStatus.choices)
     reason_code = models.CharField(_("原因"), max_length=20, choices=ScreeningReason.choices, blank=True)
-    message = models.TextField(_("说明"), blank=True)
+    message = BoundedTextField(_("说明"), blank=True, max_length=2000)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -487,7 +496,7 @@ class ReviewScore(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_scores"
     )
     scores = models.JSONField(_("各项评分"), default=dict)
-    comment = models.TextField(_("评语"), blank=True)
+    comment = BoundedTextField(_("评语"), blank=True, max_length=2000)
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
 
     class Meta:
@@ -536,7 +545,7 @@ class Shortlist(models.Model):
 class ShortlistEntry(models.Model):
     shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="shortlist_entries")
-    justification = models.TextField(_("入选理由"))
+    justification = BoundedTextField(_("入选理由"), max_length=1000)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import BoundedTextField
+
 
 class PartnerKind(models.TextChoices):
     UNIVERSITY = "university", _("大学")
@@ -38,8 +40,8 @@ class Partner(models.Model):
     fields = models.ManyToManyField(
         "needs.TechField", verbose_name=_("技术领域"), blank=True, related_name="partners"
     )
-    description = models.TextField(_("能力介绍（繁体中文）"), blank=True)
-    description_en = models.TextField(_("能力介绍（英文）"), blank=True)
+    description = BoundedTextField(_("能力介绍（繁体中文）"), blank=True, max_length=4000)
+    description_en = BoundedTextField(_("能力介绍（英文）"), blank=True, max_length=4000)
     keywords = models.CharField(_("关键词"), max_length=500, blank=True)
     cooperation_modes = models.JSONField(_("可参与的合作方式"), default=list, blank=True)
     website = models.URLField(_("网址"), blank=True)
@@ -91,14 +93,14 @@ class ExpressionOfInterest(models.Model):
     source = models.CharField(
         _("来源"), max_length=10, choices=IntroductionSource.choices, default=IntroductionSource.INTEREST
     )
-    proposal = models.TextField(_("拟开展的合作"), blank=True)
-    questions = models.TextField(_("希望进一步了解的情况"), blank=True)
-    contact = models.TextField(_("本机构联系人"), blank=True)
+    proposal = BoundedTextField(_("拟开展的合作"), blank=True, max_length=2000)
+    questions = BoundedTextField(_("希望进一步了解的情况"), blank=True, max_length=1000)
+    contact = BoundedTextField(_("本机构联系人"), blank=True, max_length=500)
     status = models.CharField(
         _("状态"), max_length=10, choices=InterestStatus.choices, default=InterestStatus.PENDING
     )
-    enterprise_question = models.TextField(_("向企业提出的问题"), blank=True)
-    decline_reason = models.TextField(_("婉拒原因"), blank=True)
+    enterprise_question = BoundedTextField(_("向企业提出的问题"), blank=True, max_length=1000)
+    decline_reason = BoundedTextField(_("婉拒原因"), blank=True, max_length=1000)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
