@@ -182,16 +182,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Failed-login throttling: per username *and* IP, so a company behind one
-# shared address is never locked out as a whole; lockouts expire.
+# shared address is never locked out as a whole; lockouts expire. An address
+# is also locked once its failures across all accounts reach a higher limit
+# (password spraying); see portal/login_throttle.py.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_HANDLER = "portal.login_throttle.PortalAxesHandler"
+# Reverse proxies in front of gunicorn that append the client's address to
+# X-Forwarded-For. 0 (no proxy) ignores that header, which clients can forge;
+# behind one proxy every client would otherwise share the proxy's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.login_throttle.client_ip_address"
 
 # ---------------------------------------------------------------------------
 # Internationalisation

@@ -32,7 +32,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PortalPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetConfirmView
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal import health, permissions, selectors, services
+from portal import health, login_throttle, permissions, selectors, services
 from portal.forms import AuditFilterForm, InviteForm, LoginForm, RegistrationForm
 
 
@@ -55,6 +55,16 @@ class PortalLoginView(LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         return _activate_user_language(self.request, response)
+
+
+class PortalPasswordResetConfirmView(PasswordResetConfirmView):
+    """Setting a new password from the e-mailed link also lifts a login
+    lockout of that account: the person has proved they own the mailbox."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_throttle.lockout_lift(email=form.user.email)
+        return response
 
 
 def register(request: HttpRequest) -> HttpResponse:
