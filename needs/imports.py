@@ -38,7 +38,7 @@ from needs.models import (
     NeedCategory,
     NeedStatus,
 )
-from needs.screening import need_flag_duplicates
+from needs.screening import need_schedule_duplicate_check
 from needs.services import reference_next
 from portal import permissions
 from portal.models import User
@@ -222,7 +222,7 @@ def _import_one(
         need.reference = reference_next(year=call.year)
         need.submitted_at = now
     need.save()
-    need_flag_duplicates(need_id=need.pk)
+    need_schedule_duplicate_check(need_id=need.pk)
     return ImportItem(
         label="", outcome=CREATED if created else UPDATED, reference=need.reference or "", title=need.title
     )

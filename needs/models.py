@@ -599,6 +599,32 @@ class DuplicateFlag(models.Model):
         return f"{self.need} ≈ {self.other} ({self.similarity:.2f})"
 
 
+class NeedSignatureBand(models.Model):
+    """One locality-sensitive-hashing band of a need's MinHash signature.
+
+    Two needs of a call that share a (band, bucket) are duplicate candidates;
+    only candidates are compared exactly (needs.screening), so a check costs a
+    few index lookups, not a pass over every need of the call. `call` repeats
+    the need's call so that the lookup is one index.
+    """
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="signature_bands")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    band = models.PositiveSmallIntegerField()
+    bucket = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("需求文本签名")
+        verbose_name_plural = _("需求文本签名")
+        indexes = [models.Index(fields=["call", "band", "bucket"], name="need_band_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "band"], name="need_band_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.need_id}/{self.band}: {self.bucket}"
+
+
 class ExportJobStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
     RUNNING = "running", _("生成中")

@@ -187,11 +187,12 @@ def need_submit(
 
 
 def _after_submit(need: Need) -> None:
-    """Work other apps do on every submission (they queue after commit themselves)."""
+    """Work that follows every submission. Each part queues itself to run after
+    commit: nothing here reads other needs while the call is locked."""
     from matching.services import need_schedule_scoring
-    from needs.screening import need_flag_duplicates
+    from needs.screening import need_schedule_duplicate_check
 
-    need_flag_duplicates(need_id=need.pk)
+    need_schedule_duplicate_check(need_id=need.pk)
     need_schedule_scoring(need_id=need.pk)
 
 

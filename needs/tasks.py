@@ -1,6 +1,7 @@
 """Celery tasks of the back office. They take ids and call services."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 
 @shared_task(name="needs.tasks.export_job", time_limit=15 * 60, soft_time_limit=14 * 60)
@@ -9,3 +10,23 @@ def export_job_task(job_id: int) -> None:
     from needs.exports import export_job_run
 
     export_job_run(job_id=job_id)
+
+
+@shared_task(
+    name="needs.tasks.flag_duplicates",
+    time_limit=2 * 60,
+    soft_time_limit=100,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def flag_duplicates(need_id: int) -> None:
+    """Flag the needs of the call that look like this one (idempotent: a rerun
+    leaves the same flags). Queued after a submission commits."""
+    from needs.screening import need_flag_duplicates
+
+    need_flag_duplicates(need_id=need_id)
