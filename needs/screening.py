@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
