@@ -15,10 +15,13 @@ from needs.models import (
     NeedStatus,
     ReviewScore,
     Rubric,
+    ScreeningEvent,
     ScreeningReason,
+    ShortlistEntry,
     TechField,
 )
 from needs.screening import SCORE_MAX, SCORE_MIN, transitions_from
+from portal.formfields import TextareaField, model_limit
 
 COMPARE_MAX = 4
 
@@ -74,8 +77,11 @@ class ScreeningForm(forms.Form):
 
     to_status = forms.ChoiceField(label=_("审核决定"))
     reason_code = forms.ChoiceField(label=_("原因"), required=False)
-    message = forms.CharField(
-        label=_("给企业的说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    message = TextareaField(
+        label=_("给企业的说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=model_limit(ScreeningEvent, "message"),
     )
 
     def __init__(self, *args, need: Need, **kwargs):
@@ -92,8 +98,11 @@ class ScreeningForm(forms.Form):
 class ScoreForm(forms.Form):
     """One reviewer's scores, one field per rubric criterion."""
 
-    comment = forms.CharField(
-        label=_("评语"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    comment = TextareaField(
+        label=_("评语"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=model_limit(ReviewScore, "comment"),
     )
 
     def __init__(self, *args, rubric: Rubric, existing: ReviewScore | None = None, **kwargs):
@@ -151,8 +160,10 @@ class RubricForm(forms.Form):
 
 class ShortlistAddForm(forms.Form):
     need = forms.IntegerField(widget=forms.HiddenInput)
-    justification = forms.CharField(
-        label=_("入选理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    justification = TextareaField(
+        label=_("入选理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=model_limit(ShortlistEntry, "justification"),
     )
 
 

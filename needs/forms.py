@@ -32,6 +32,7 @@ from needs.validators import (
     validate_phone,
     validate_uscc,
 )
+from portal.formfields import bounded_formfield
 
 
 class OutlineSubmit(Submit):
@@ -118,6 +119,7 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
+        formfield_callback = bounded_formfield
         fields = [
             "name",
             "credit_code",
@@ -314,6 +316,7 @@ class NeedForm(forms.ModelForm):
 
     class Meta:
         model = Need
+        formfield_callback = bounded_formfield
         fields = list(NEED_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -493,6 +496,7 @@ class CallForm(forms.ModelForm):
 
     class Meta:
         model = Call
+        formfield_callback = bounded_formfield
         fields = [
             "title",
             "year",

@@ -6,9 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from needs.models import CooperationMode, NeedCategory, TechField
-from partners.models import Partner, PartnerKind
+from partners.models import ExpressionOfInterest, Partner, PartnerKind
 from partners.selectors import SORTS, hk_need_cities
 from partners.services import PARTNER_FIELDS
+from portal.formfields import TextareaField, bounded_formfield, model_limit
 
 
 def _bootstrap(form: forms.Form) -> None:
@@ -97,6 +98,7 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
         fields = list(PARTNER_FIELDS)
+        formfield_callback = bounded_formfield
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "description_en": forms.Textarea(attrs={"rows": 4}),
@@ -133,15 +135,19 @@ class PartnerImportForm(forms.Form):
 
 
 class InterestForm(forms.Form):
-    proposal = forms.CharField(
-        label=_("贵机构拟开展哪种合作？"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    proposal = TextareaField(
+        label=_("贵机构拟开展哪种合作？"),
+        max_length=model_limit(ExpressionOfInterest, "proposal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    questions = forms.CharField(
-        label=_("希望进一步了解哪些情况？"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    questions = TextareaField(
+        label=_("希望进一步了解哪些情况？"),
+        max_length=model_limit(ExpressionOfInterest, "questions"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    contact = forms.CharField(
+    contact = TextareaField(
         label=_("贵机构的联系人（姓名、职务、电话或邮箱）"),
-        max_length=500,
+        max_length=model_limit(ExpressionOfInterest, "contact"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -153,10 +159,16 @@ class InterestForm(forms.Form):
 
 
 class AskEnterpriseForm(forms.Form):
-    question = forms.CharField(
-        label=_("给企业的消息"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    question = TextareaField(
+        label=_("给企业的消息"),
+        max_length=model_limit(ExpressionOfInterest, "enterprise_question"),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label=_("婉拒原因"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = TextareaField(
+        label=_("婉拒原因"),
+        max_length=model_limit(ExpressionOfInterest, "decline_reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
