@@ -69,6 +69,31 @@ class NeedFilterForm(forms.Form):
             "cooperation_mode": data.get("cooperation_mode") or "",
             "q": data.get("q") or "",
             "duplicates": bool(data.get("duplicates")),
+class CallPickForm(forms.Form):
+    """`?call=` (and the shortlist's `?version=`) of the pages that show one call.
+
+    A malformed or unknown value is a form error shown to the user; the page
+    then falls back to the current call instead of failing.
+    """
+
+    call = forms.ModelChoiceField(label=_("征集批次"), queryset=Call.objects.all(), required=False)
+    version = forms.IntegerField(label=_("版本"), required=False, min_value=1, max_value=32767)
+
+    def call_id(self) -> int | None:
+        if not self.is_valid() or self.cleaned_data.get("call") is None:
+            return None
+        return self.cleaned_data["call"].pk
+
+    def version_number(self) -> int | None:
+        return self.cleaned_data.get("version") if self.is_valid() else None
+
+    def error_text(self) -> str:
+        """The errors in one line, for a message above the page."""
+        return " ".join(
+            f"{self.fields[name].label}：{error}" for name, errors in self.errors.items() for error in errors
+        )
+
+
         }
 
 

@@ -12,15 +12,24 @@ from django.views.decorators.http import require_POST
 
 from needs import backoffice_selectors as selectors
 from needs import exports, imports, screening
-from needs.backoffice_forms import ImportForm, ImportKind, NeedFilterForm, ScreeningForm
-from needs.models import DuplicateFlag, ExportJob, ExportJobStatus, Need
+from needs.backoffice_forms import CallPickForm, ImportForm, ImportKind, NeedFilterForm, ScreeningForm
+from needs.models import Call, DuplicateFlag, ExportJob, ExportJobStatus, Need
 from portal import permissions
 from portal.selectors import call_seconds_left
 
 
+def call_picked(request: HttpRequest) -> tuple[Call | None, CallPickForm]:
+    """The call of `?call=`; a malformed or unknown one is reported above the
+    page, which then shows the current call."""
+    pick = CallPickForm(request.GET)
+    if not pick.is_valid():
+        messages.error(request, pick.error_text())
+    return selectors.call_for_back_office(call_id=pick.call_id()), pick
+
+
 @permissions.require(permissions.is_staff_member)
 def staff_home(request: HttpRequest) -> HttpResponse:
-    call = selectors.call_for_back_office(call_id=request.GET.get("call") or None)
+    call, _pick = call_picked(request)
     return render(
         request,
         "needs/staff_home.html",

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from needs import backoffice_selectors as selectors
 from needs import screening
-from needs.backoffice_forms import CompareForm, RubricForm, ScoreForm, ShortlistAddForm
-from needs.models import Need
+from needs.backoffice_forms import CallPickForm, CompareForm, RubricForm, ScoreForm, ShortlistAddForm
+from needs.models import Call, Need
+from needs.views.staff import call_picked
 from portal import permissions
 
 REVIEW_PAGE_SIZE = 50
@@ -59,15 +60,19 @@ def review_need(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _call_posted(request: HttpRequest) -> Call | None:
+    """The call a shortlist form was posted for (none posted: the current one).
+    A malformed or unknown call is None, never a fallback to another call."""
+    pick = CallPickForm(request.POST)
+    return selectors.call_for_back_office(call_id=pick.call_id()) if pick.is_valid() else None
+
+
 @permissions.require(permissions.can_screen_needs)
 def staff_shortlist(request: HttpRequest) -> HttpResponse:
-    call = selectors.call_for_back_office(call_id=request.GET.get("call") or None)
+    call, pick = call_picked(request)
     if call is None:
         raise Http404
-    version = request.GET.get("version")
-    shortlist = selectors.shortlist_latest(
-        call=call, version=int(version) if version and version.isdigit() else None
-    )
+    shortlist = selectors.shortlist_latest(call=call, version=pick.version_number())
     rubric = screening.rubric_for_call(call=call)
     listed = {e.need_id for e in shortlist.entries.all()} if shortlist else set()
     return render(
@@ -118,7 +123,7 @@ def staff_shortlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @permissions.require(permissions.can_screen_needs)
 @require_POST
 def staff_shortlist_freeze(request: HttpRequest) -> HttpResponse:
-    call = selectors.call_for_back_office(call_id=request.POST.get("call") or None)
+    call = _call_posted(request)
     if call is None:
         raise Http404
     try:
@@ -133,7 +138,7 @@ def staff_shortlist_freeze(request: HttpRequest) -> HttpResponse:
 @permissions.require(permissions.can_screen_needs)
 @require_POST
 def staff_rubric(request: HttpRequest) -> HttpResponse:
-    call = selectors.call_for_back_office(call_id=request.POST.get("call") or None)
+    call = _call_posted(request)
     if call is None:
         raise Http404
     form = RubricForm(request.POST, rubric=screening.rubric_for_call(call=call))
@@ -147,7 +152,7 @@ def staff_rubric(request: HttpRequest) -> HttpResponse:
 
 @permissions.require(permissions.can_screen_needs)
 def staff_compare(request: HttpRequest) -> HttpResponse:
-    call = selectors.call_for_back_office(call_id=request.GET.get("call") or None)
+    call, _pick = call_picked(request)
     if call is None:
         raise Http404
     rows = selectors.needs_with_scores(call=call)

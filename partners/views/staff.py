@@ -90,6 +90,8 @@ def partner_export(request: HttpRequest) -> HttpResponse:
 @permissions.require(permissions.can_release_contacts)
 def interest_queue(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
+    if status not in ("open", "", *InterestStatus.values):
+        status = "open"
     page = Paginator(selectors.interest_queue(status=status), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "status": status, "statuses": InterestStatus.choices}
     return render(request, "partners/interest_queue.html", context)
