@@ -11,8 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from needs.models import Call, Enterprise, Need, NeedStatus, ReferenceCounter
-from portal.models import Role, User
-from portal.services import account_setup_email_send, audit_log
+from portal.models import User
+from portal.services import audit_log
 
 # Need fields an enterprise fills in (sections 2 and 3), in the form's order.
 NEED_FIELDS = (
@@ -244,48 +244,8 @@ def enterprise_save(*, user: User, enterprise: Enterprise) -> Enterprise:
         return enterprise
 
 
-def enterprise_add_colleague(*, actor: User, email: str, request=None) -> User:
-    """Add a colleague to the actor's enterprise by e-mail.
-
-    An enterprise user who has registered but has no enterprise yet is linked
-    at once; an unknown address gets a new account and an e-mail to set a
-    password. Anyone else is refused without saying why in detail.
-    """
-    email = email.strip().lower()
-    enterprise = actor.enterprise
-    if enterprise is None:
-        raise EnterpriseError(_("请先填写企业基本信息。"))
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(email__iexact=email).first()
-        created = user is None
-        if created:
-            user = User.objects.create_user(
-                email=email,
-                password=None,
-                role=Role.ENTERPRISE,
-                enterprise=enterprise,
-                language=actor.language,
-            )
-        elif user.enterprise_id == enterprise.pk:
-            raise EnterpriseError(_("该用户已是本企业成员。"))
-        elif user.role != Role.ENTERPRISE or user.enterprise_id is not None:
-            raise EnterpriseError(_("该邮箱不能加入本企业，请联系省对外科技交流中心。"))
-        else:
-            user.enterprise = enterprise
-            user.save(update_fields=["enterprise"])
-        if created:
-            transaction.on_commit(lambda: _send_set_password(user=user, actor=actor, request=request))
-        return user
-
-
-def _send_set_password(*, user: User, actor: User, request=None) -> None:
-    account_setup_email_send(
-        user=user,
-        subject_template="needs/email/colleague_subject.txt",
-        body_template="needs/email/colleague_body.txt",
-        context={"actor": actor, "enterprise": actor.enterprise},
-        request=request,
-    )
+# Colleagues join through an invitation they accept from their own mailbox:
+# portal.services.enterprise_invitation_create.
 
 
 # ---------------------------------------------------------------------------

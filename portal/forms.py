@@ -51,15 +51,39 @@ class RegistrationForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("两次输入的密码不一致。"))
-        elif p1:
-            candidate = User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name") or "")
-            try:
-                password_validation.validate_password(p1, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
+        _check_new_password(self, cleaned, email=cleaned.get("email") or "")
+        return cleaned
+
+
+def _check_new_password(form: forms.Form, cleaned: dict, *, email: str) -> None:
+    """Both password fields match and pass the validators, at the field."""
+    p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+    if p1 and p2 and p1 != p2:
+        form.add_error("password2", _("两次输入的密码不一致。"))
+    elif p1:
+        candidate = User(email=email, full_name=cleaned.get("full_name") or "")
+        try:
+            password_validation.validate_password(p1, candidate)
+        except forms.ValidationError as error:
+            form.add_error("password1", error)
+
+
+class InvitationSignupForm(forms.Form):
+    """A new account from an invitation: the address is the invited one."""
+
+    full_name = forms.CharField(label=_("姓名"), max_length=100, required=False)
+    password1 = RegistrationForm.base_fields["password1"]
+    password2 = RegistrationForm.base_fields["password2"]
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("设置密码并加入")))
+
+    def clean(self):
+        cleaned = super().clean()
+        _check_new_password(self, cleaned, email=self.email)
         return cleaned
 
 

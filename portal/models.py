@@ -112,3 +112,54 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Invitation(models.Model):
+    """An enterprise user's invitation of a colleague, by e-mail.
+
+    Nothing is created or joined when it is sent: the invitee follows the
+    e-mailed link and either sets a password for a new account or, having an
+    account already, logs in and confirms. Only a hash of the link's token is
+    kept, so the table alone cannot be used to accept an invitation.
+    """
+
+    email = models.EmailField(_("电子邮件"))
+    enterprise = models.ForeignKey(
+        "needs.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("邀请人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The inviter's language: the e-mail is written in it.
+    language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("发出时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("有效期至"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接受人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("企业邀请")
+        verbose_name_plural = _("企业邀请")
+        indexes = [models.Index(fields=["enterprise", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=False) | models.Q(accepted_by__isnull=True),
+                name="invitation_accepted_by_needs_accepted_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.enterprise_id}"

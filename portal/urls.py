@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/invite/", views.invite, name="invite"),
+    path("accounts/invitation/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("staff/audit/", views.audit_log, name="audit_log"),
     path(
         "accounts/password/change/",

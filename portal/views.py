@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import health, login_throttle, permissions, selectors, services
-from portal.forms import AuditFilterForm, InviteForm, LoginForm, RegistrationForm
+from portal.forms import AuditFilterForm, InvitationSignupForm, InviteForm, LoginForm, RegistrationForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -94,16 +94,54 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The page an invitation's e-mailed link opens: set a password for a new
+    account, or confirm while logged in with the invited address's account."""
+    invitation = selectors.invitation_for_token(token)
+    problem = selectors.invitation_problem(invitation)
+    if problem:
+        status = 404 if invitation is None else 410
+        return render(request, "portal/invitation_accept.html", {"problem": problem}, status=status)
+    state = selectors.invitation_state(invitation=invitation, user=request.user)
+    form = InvitationSignupForm(request.POST or None, email=invitation.email) if state == "signup" else None
+    if request.method == "POST" and (state == "confirm" or (form is not None and form.is_valid())):
+        try:
+            _invitation_accept(request, token=token, form=form)
+        except services.InvitationError as error:
+            messages.error(request, str(error))
+            return redirect("invitation_accept", token=token)
+        messages.success(request, _("您已加入“%(name)s”。") % {"name": invitation.enterprise.name})
+        return redirect("dashboard")
+    refusal = (
+        selectors.invitation_join_refusal(invitation=invitation, user=request.user)
+        if state == "refused"
+        else None
+    )
+    context = {"invitation": invitation, "state": state, "form": form, "refusal": refusal}
+    return render(request, "portal/invitation_accept.html", context)
+
+
+def _invitation_accept(request: HttpRequest, *, token: str, form: InvitationSignupForm | None) -> None:
+    if form is None:
+        services.enterprise_invitation_accept_existing(token=token, user=request.user)
+        return
+    user = services.enterprise_invitation_accept_new(
+        token=token, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"]
+    )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+@never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {
-        "database": health.check_database(),
-        "cache": health.check_cache(),
-        "broker": health.check_broker(),
-        "workers": health.check_workers(),
-    }
+    """Up or down for anyone; which part and on what only for staff or the monitor's token."""
+    checks = health.run_checks()
     status = 200 if checks["database"]["ok"] else 503
-    return JsonResponse({"ok": all(c["ok"] for c in checks.values()), **checks}, status=status)
+    body = {"ok": all(c["ok"] for c in checks.values())}
+    if health.may_see_details(request):
+        body.update(checks)
+    return JsonResponse(body, status=status)
 
 
 @permissions.require(permissions.can_view_audit_log)

@@ -138,32 +138,71 @@ def test_cannot_take_another_enterprises_credit_code(
     assert enterprise_user.enterprise.credit_code == "913200001347585460"
 
 
-def test_add_registered_colleague(client_as, enterprise_user, new_enterprise_user):
-    url = reverse("needs:enterprise_colleague_add")
-    response = client_as(enterprise_user).post(url, {"email": new_enterprise_user.email.upper()})
-    assert response.status_code == 302
+NEUTRAL = "可以加入本企业，我们已向该邮箱发送邀请"
+
+
+def _add_colleague(client, email, capture):
+    with capture(execute=True):
+        return client.post(reverse("needs:enterprise_colleague_add"), {"email": email}, follow=True)
+
+
+def test_adding_a_registered_colleague_only_invites_them(
+    client_as, enterprise_user, new_enterprise_user, django_capture_on_commit_callbacks
+):
+    # The old form attached any registered account at once, without its owner.
+    response = _add_colleague(
+        client_as(enterprise_user), new_enterprise_user.email.upper(), django_capture_on_commit_callbacks
+    )
+
+    assert NEUTRAL in response.content.decode()
     new_enterprise_user.refresh_from_db()
-    assert new_enterprise_user.enterprise == enterprise_user.enterprise
+    assert new_enterprise_user.enterprise is None
+    assert [m.to for m in mail.outbox] == [[new_enterprise_user.email]]
 
 
-def test_add_unknown_colleague_creates_account_and_mails(
+def test_adding_an_unknown_colleague_creates_no_account(
     client_as, enterprise_user, django_capture_on_commit_callbacks
 ):
-    url = reverse("needs:enterprise_colleague_add")
-    with django_capture_on_commit_callbacks(execute=True):
-        client_as(enterprise_user).post(url, {"email": "colleague@enta.example.com"})
-    user = User.objects.get(email="colleague@enta.example.com")
-    assert user.role == Role.ENTERPRISE and user.enterprise == enterprise_user.enterprise
-    assert not user.has_usable_password()
+    # The old form created the account, so the address's owner could never register.
+    response = _add_colleague(
+        client_as(enterprise_user), "colleague@enta.example.com", django_capture_on_commit_callbacks
+    )
+
+    assert NEUTRAL in response.content.decode()
+    assert not User.objects.filter(email="colleague@enta.example.com").exists()
     assert mail.outbox[-1].to == ["colleague@enta.example.com"]
+    assert "/accounts/invitation/" in mail.outbox[-1].body
 
 
-def test_cannot_pull_in_another_enterprises_user(client_as, enterprise_user, other_enterprise_user):
-    url = reverse("needs:enterprise_colleague_add")
-    response = client_as(enterprise_user).post(url, {"email": other_enterprise_user.email})
-    assert response.status_code == 200
+def test_the_answer_does_not_tell_which_addresses_have_accounts(
+    client_as,
+    enterprise_user,
+    other_enterprise_user,
+    new_enterprise_user,
+    staff_user,
+    django_capture_on_commit_callbacks,
+):
+    client = client_as(enterprise_user)
+    pages = []
+    for email in (
+        "nobody@example.com",
+        new_enterprise_user.email,
+        other_enterprise_user.email,
+        staff_user.email,
+        enterprise_user.email,
+    ):
+        response = _add_colleague(client, email, django_capture_on_commit_callbacks)
+        said = [str(message).replace(email, "EMAIL") for message in response.context["messages"]]
+        pages.append((response.redirect_chain, said))
+
+    assert all(NEUTRAL in said[0] for _, said in pages)
+    assert all(page == pages[0] for page in pages)
+    # Only the addresses that could join were written to.
+    assert sorted(m.to[0] for m in mail.outbox) == [new_enterprise_user.email, "nobody@example.com"]
     other_enterprise_user.refresh_from_db()
+    staff_user.refresh_from_db()
     assert other_enterprise_user.enterprise.name == "江苏乙企业有限公司"
+    assert staff_user.enterprise is None and staff_user.role == Role.STAFF
 
 
 def test_founding_yesterday_passes(client_as, new_enterprise_user, profile_post):

@@ -11,6 +11,7 @@ from needs.attachment2 import attachment2_workbook
 from needs.forms import ColleagueForm, EnterpriseForm, NeedForm
 from needs.models import Call, Need
 from portal import exports, permissions
+from portal import services as portal_services
 from portal.selectors import call_current, call_seconds_left
 
 
@@ -58,14 +59,16 @@ def enterprise_colleague_add(request: HttpRequest) -> HttpResponse:
         return _no_profile(request)
     form = ColleagueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
         try:
-            user = services.enterprise_add_colleague(
-                actor=request.user, email=form.cleaned_data["email"], request=request
-            )
-        except services.EnterpriseError as error:
+            portal_services.enterprise_invitation_create(actor=request.user, email=email)
+        except portal_services.InvitationError as error:
             form.add_error("email", str(error))
         else:
-            messages.success(request, _("已将 %(email)s 加入本企业。") % {"email": user.email})
+            # The same answer whatever the address: it must not tell who has an account.
+            messages.success(
+                request, _("如果 %(email)s 可以加入本企业，我们已向该邮箱发送邀请。") % {"email": email}
+            )
             return redirect("needs:enterprise_profile")
     context = {"form": form, "page_title": _("添加同事")}
     return render(request, "needs/colleague_add.html", context)

@@ -1,4 +1,23 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
+from portal.models import Invitation
+from portal.selectors import invitation_token_hash
 from portal.tests.url_access import FOUND, OK, SIGNED_IN, STAFF, Rule
+
+INVITATION_TOKEN = "url-rule-invitation-token"
+
+
+def build_world(world):
+    Invitation.objects.create(
+        email=world.users["new_enterprise"].email,
+        enterprise=world.enterprise,
+        invited_by=world.users["enterprise"],
+        token_hash=invitation_token_hash(INVITATION_TOKEN),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+
 
 RULES = {
     "home": Rule(public=True),
@@ -9,6 +28,9 @@ RULES = {
     # Logout is POST-only since Django 5; a GET answers 405 for everyone.
     "logout": Rule(public=True, ok_status=405),
     "invite": Rule(allow={"admin"}),
+    # A pending invitation of new_enterprise: the page explains to everyone
+    # what they may do (log in, confirm, or why not); the flow is in test_invitations.py.
+    "invitation_accept": Rule(public=True, kwargs=lambda w: {"token": INVITATION_TOKEN}),
     "audit_log": Rule(allow=STAFF),
     "password_change": Rule(allow=SIGNED_IN),
     "password_change_done": Rule(allow=SIGNED_IN),
