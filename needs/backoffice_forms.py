@@ -69,6 +69,9 @@ class NeedFilterForm(forms.Form):
             "cooperation_mode": data.get("cooperation_mode") or "",
             "q": data.get("q") or "",
             "duplicates": bool(data.get("duplicates")),
+        }
+
+
 class CallPickForm(forms.Form):
     """`?call=` (and the shortlist's `?version=`) of the pages that show one call.
 
@@ -92,9 +95,6 @@ class CallPickForm(forms.Form):
         return " ".join(
             f"{self.fields[name].label}：{error}" for name, errors in self.errors.items() for error in errors
         )
-
-
-        }
 
 
 class ScreeningForm(forms.Form):

@@ -468,13 +468,13 @@ class NeedForm(forms.ModelForm):
 
 # ---------------------------------------------------------------------------
 # Calls (staff)
+# ---------------------------------------------------------------------------
+
+
 # Calls are yearly and real: a date outside these years is a typing mistake,
 # and year 1 or 9999 would overflow the time-zone conversion when saved.
 CALL_YEAR_MIN = 2000
 CALL_YEAR_MAX = 2100
-
-
-# ---------------------------------------------------------------------------
 
 
 class CallForm(forms.ModelForm):
@@ -541,6 +541,10 @@ class CallForm(forms.ModelForm):
             "event_date",
             "is_current",
         )
+        self.helper.add_input(Submit("save", _("保存")))
+
+    def clean(self):
+        cleaned = super().clean()
         for name in ("year", "opens_at", "deadline_date", "event_date"):
             value = cleaned.get(name)
             year = value if isinstance(value, int) else getattr(value, "year", None)
@@ -549,10 +553,6 @@ class CallForm(forms.ModelForm):
                     name,
                     _("年份须在 %(low)d 至 %(high)d 之间。") % {"low": CALL_YEAR_MIN, "high": CALL_YEAR_MAX},
                 )
-        self.helper.add_input(Submit("save", _("保存")))
-
-    def clean(self):
-        cleaned = super().clean()
         day = cleaned.get("deadline_date")
         if day:
             moment = cleaned.get("deadline_time") or time(23, 59, 59)

@@ -42,7 +42,10 @@ def partner_create(request: HttpRequest) -> HttpResponse:
 @permissions.require(permissions.can_manage_directory)
 def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partner = get_object_or_404(Partner, pk=pk)
-    form = PartnerForm(request.POST or None, instance=partner)
+    # The form gets its own copy of the row: validating a ModelForm writes the
+    # cleaned values onto its instance, and the service, comparing against
+    # that, would find nothing changed and store nothing.
+    form = PartnerForm(request.POST or None, instance=get_object_or_404(Partner, pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
             services.partner_update(
