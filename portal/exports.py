@@ -21,6 +21,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Excel keeps at most 32,767 characters in a cell and drops the rest without a
+# word; a longer text is cut here, visibly, so the reader knows it goes on.
+CELL_MAX_CHARS = 32767
+CUT_MARK = "…[已截断]"
+
+
+def _fit(value: str) -> str:
+    if len(value) <= CELL_MAX_CHARS:
+        return value
+    return value[: CELL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
 
 
 def safe_text(value: str) -> str:
@@ -41,7 +51,7 @@ def cell_value(value):
     if isinstance(value, (int, float, Decimal, date)):
         return value
     # Control characters are illegal in XML; a user's paste may carry them.
-    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return _fit(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def _formula_like(value) -> bool:
@@ -87,7 +97,7 @@ def write_only_rows(ws, rows: Iterable[Sequence], on_row: Callable[[int], None] 
         row = []
         for value in values:
             if type(value) is str:  # the common case, checked first
-                converted = ILLEGAL_CHARACTERS_RE.sub("", value)
+                converted = _fit(ILLEGAL_CHARACTERS_RE.sub("", value))
             else:
                 converted = cell_value(value)
             if type(converted) is str and converted.startswith(FORMULA_PREFIXES):
