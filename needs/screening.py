@@ -114,6 +114,25 @@ def transitions_from(status: str) -> list[tuple[str, Transition]]:
     return [(to, t) for (frm, to), t in TRANSITIONS.items() if frm == status]
 
 
+def need_public_snapshot(need: Need) -> dict:
+    """The public text of a need as staff publish it (no enterprise fields):
+    what Hong Kong users were shown, kept when the need is later edited."""
+    return {
+        "reference": need.reference or "",
+        "title": need.title,
+        "field_l1_name": need.field_l1.name_zh if need.field_l1_id else "",
+        "field_l2_name": need.field_l2.name_zh if need.field_l2_id else "",
+        "field_l3_name": need.field_l3.name_zh if need.field_l3_id else "",
+        "description": need.description,
+        "basis": need.basis,
+        "partner_requirements": need.partner_requirements,
+        "partner_role": need.partner_role,
+        "categories": list(need.categories),
+        "cooperation_modes": list(need.cooperation_modes),
+        "published_at": timezone.now().isoformat(),
+    }
+
+
 def need_screen(
     *, actor: User, need_id: int, to_status: str, reason_code: str = "", message: str = ""
 ) -> Need:
@@ -147,7 +166,9 @@ def need_screen(
             reason_code = ""
         from_status = need.status
         need.status = to_status
-        need.save(update_fields=["status", "updated_at"])
+        if to_status == NeedStatus.ACCEPTED:
+            need.published_snapshot = need_public_snapshot(need)
+        need.save(update_fields=["status", "published_snapshot", "updated_at"])
         event = ScreeningEvent.objects.create(
             need=need,
             from_status=from_status,

@@ -173,7 +173,7 @@ def need_submit(
         if need.submitted_at is None:
             need.submitted_at = now
         need.consent_share_hk = consent_share_hk
-        need.consent_contact_release = consent_contact_release
+        _contact_consent_set(need, consent_contact_release, now)
         need.consent_version = settings.CONSENT_VERSION
         need.consent_at = now
         need.save()
@@ -212,6 +212,56 @@ def need_withdraw(*, user: User, need_id: int) -> Need:
 
         # A withdrawn need leaves matching; the matching service drops its matches.
         need_schedule_scoring(need_id=need.pk)
+        return need
+
+
+def _contact_consent_set(need: Need, given: bool, now: datetime) -> None:
+    """Record the enterprise's answer on contact release. A yes keeps the
+    moment and wording of the first yes (under the current wording); a no
+    clears them, so no contact goes out until it says yes again."""
+    if not given:
+        need.consent_contact_release = False
+        need.contact_consent_at = None
+        need.contact_consent_version = ""
+        return
+    already = (
+        need.consent_contact_release
+        and need.contact_consent_at is not None
+        and need.contact_consent_version == settings.CONSENT_VERSION
+    )
+    need.consent_contact_release = True
+    if not already:
+        need.contact_consent_at = now
+        need.contact_consent_version = settings.CONSENT_VERSION
+
+
+def need_contact_consent_give(*, user: User, need_id: int) -> Need:
+    """The enterprise agrees, after submission, that staff may pass its
+    contacts to the Hong Kong institutions they recommend (recorded with the
+    time and the consent wording version). Idempotent."""
+    with transaction.atomic():
+        need = Need.objects.select_for_update().filter(pk=need_id).first()
+        if need is None or user.enterprise_id is None or need.enterprise_id != user.enterprise_id:
+            raise NeedError(_("找不到该需求。"))
+        if need.status == NeedStatus.DRAFT:
+            raise NeedError(_("草稿需求请在提交时勾选同意。"))
+        if need.consent_contact_release and need.contact_consent_at is not None:
+            return need
+        _contact_consent_set(need, True, _now())
+        need.save(
+            update_fields=[
+                "consent_contact_release",
+                "contact_consent_at",
+                "contact_consent_version",
+                "updated_at",
+            ]
+        )
+        audit_log(
+            actor=user,
+            action="need.contact_consent",
+            obj=need,
+            data={"version": need.contact_consent_version},
+        )
         return need
 
 

@@ -14,6 +14,11 @@ urlpatterns = [
     path("enterprise/needs/<int:pk>/edit/", enterprise.need_edit, name="need_edit"),
     path("enterprise/needs/<int:pk>/withdraw/", enterprise.need_withdraw, name="need_withdraw"),
     path("enterprise/needs/<int:pk>/attachment2.xlsx", enterprise.need_xlsx, name="need_xlsx"),
+    path(
+        "enterprise/needs/<int:pk>/contact-consent/",
+        enterprise.need_contact_consent,
+        name="need_contact_consent",
+    ),
     # Calls (staff)
     path("staff/calls/", calls.calls_list, name="calls_list"),
     path("staff/calls/new/", calls.call_create, name="call_create"),

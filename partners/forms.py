@@ -172,3 +172,14 @@ class DeclineForm(forms.Form):
         max_length=model_limit(ExpressionOfInterest, "decline_reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ReleaseForm(forms.Form):
+    """Releasing contacts is never one click: staff tick what they are doing."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "我确认：企业已同意，向该香港机构提供企业名称、联系人、电话、电子邮件和网址，并向企业提供该机构的联系方式。"
+        ),
+        required=True,
+    )

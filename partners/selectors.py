@@ -3,9 +3,11 @@ expressions of interest.
 
 `hk_need_projection` is the single source of everything a Hong Kong user can
 reach about needs: it projects public columns with `.values()`, so no template,
-export or JSON response can walk to `need.enterprise`. The enterprise's private
-fields are added only as `released_*` columns, filled only where a
-ContactRelease exists for that need and *this* partner.
+export or JSON response can walk to `need.enterprise`. The enterprise's
+contacts are added only as `released_*` columns, filled only where a
+ContactRelease exists for that need and *this* partner and the enterprise
+agreed to contact release. The credit code, address and business figures are
+never projected, released or not.
 """
 
 from django.db.models import (
@@ -21,7 +23,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +73,10 @@ PUBLIC_NEED_COLUMNS = (
     "published_at",
     "contacts_released",
 )
-RELEASED_COLUMNS = tuple(f"released_{name}" for name in Enterprise.PRIVATE_FIELDS)
+# What a release passes on: how to reach the enterprise, nothing more (never the
+# credit code, the address, revenue or staff figures).
+RELEASED_FIELDS = ("name", "contact_name", "contact_phone", "contact_email", "website")
+RELEASED_COLUMNS = tuple(f"released_{name}" for name in RELEASED_FIELDS)
 HK_NEED_COLUMNS = PUBLIC_NEED_COLUMNS + RELEASED_COLUMNS
 SEARCHED_COLUMNS = ("title", "description", "basis", "partner_requirements", "partner_role")
 
@@ -105,9 +111,13 @@ def _band_order_case():
 
 def hk_need_projection(*, partner: Partner) -> QuerySet:
     """Published needs as dicts of public columns, plus `released_*` columns
-    holding the enterprise's private fields only where staff released them to
-    `partner` (empty strings otherwise)."""
-    released = ContactRelease.objects.filter(need=OuterRef("pk"), partner=partner)
+    holding the enterprise's contacts only where staff released them to
+    `partner` and the enterprise agreed (empty strings otherwise)."""
+    # Defence in depth: a release row alone is not enough, the need's consent
+    # must still hold (a release made before a withdrawal shows nothing).
+    released = ContactRelease.objects.filter(
+        need=OuterRef("pk"), partner=partner, need__consent_contact_release=True
+    )
     is_city = Q(enterprise__division__level=Division.Level.CITY)
     private = {
         f"released_{name}": Case(
@@ -115,7 +125,7 @@ def hk_need_projection(*, partner: Partner) -> QuerySet:
             default=Value(""),
             output_field=CharField(),
         )
-        for name in Enterprise.PRIVATE_FIELDS
+        for name in RELEASED_FIELDS
     }
     return (
         needs_published()
@@ -285,15 +295,27 @@ def interests_of_partner(*, partner: Partner) -> QuerySet[ExpressionOfInterest]:
     return ExpressionOfInterest.objects.filter(partner=partner).order_by("-created_at")
 
 
+def _published(column: str):
+    """A need's column as it was published (the snapshot staff published), or
+    the live column for a need published before snapshots were kept."""
+    return Coalesce(
+        NullIf(KeyTextTransform(column, "need__published_snapshot"), Value("")),
+        F(f"need__{column}"),
+        output_field=CharField(),
+    )
+
+
 def interest_rows_of_partner(*, partner: Partner, need_id: int | None = None) -> QuerySet:
+    """The institution's expressions with the need's title and reference as
+    published, never as the enterprise edited them afterwards."""
     qs = interests_of_partner(partner=partner)
     if need_id is not None:
         qs = qs.filter(need_id=need_id)
-    return qs.values(
+    return qs.annotate(need_title=_published("title"), need_reference=_published("reference")).values(
         "id",
         "need_id",
-        "need__reference",
-        "need__title",
+        "need_reference",
+        "need_title",
         "source",
         "status",
         "proposal",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching import services as matching_services
-from needs.models import CooperationMode, TechField
+from needs.models import CooperationMode, Need, TechField
 from needs.selectors import needs_published
 from partners import tasks
 from partners.models import (
@@ -454,8 +454,20 @@ def contacts_release(
     source: str = IntroductionSource.INTEREST,
     interest: ExpressionOfInterest | None = None,
 ) -> ContactRelease:
-    """Release contacts for one need to one institution (both sides). Idempotent."""
+    """Release contacts for one need to one institution (both sides). Idempotent.
+
+    Refused unless the enterprise agreed to pass its contacts on; the consent
+    is read on the locked need row, so a withdrawal cannot race the release.
+    """
     with transaction.atomic():
+        consent = (
+            Need.objects.select_for_update()
+            .filter(pk=need_id)
+            .values_list("consent_contact_release", flat=True)
+            .first()
+        )
+        if not consent:
+            raise PartnerError(_("该企业未同意向香港机构提供联系方式，请先询问企业。"))
         release, created = ContactRelease.objects.get_or_create(
             need_id=need_id,
             partner_id=partner_id,

@@ -52,6 +52,8 @@ RULES = {
     "needs:need_edit": Rule(**_OWN_NEED, kwargs=_need),
     "needs:need_withdraw": Rule(**_OWN_NEED, kwargs=_need),
     "needs:need_xlsx": Rule(**_OWN_NEED, kwargs=_need),
+    # POST only: a GET by an enterprise answers 405 (before the need is looked up).
+    "needs:need_contact_consent": Rule(allow=ENTERPRISES, kwargs=_need, ok_status=405),
     "needs:calls_list": Rule(allow=STAFF),
     "needs:call_create": Rule(allow=STAFF),
     "needs:call_edit": Rule(allow=STAFF, kwargs=_call),

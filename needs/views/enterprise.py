@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from needs import selectors, services
 from needs.attachment2 import attachment2_workbook
@@ -177,3 +177,17 @@ def need_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("需求已撤回。"))
         return redirect("needs:need_detail", pk=need.pk)
     return render(request, "needs/need_withdraw.html", {"need": need})
+
+
+@permissions.require(permissions.is_enterprise_user)
+@require_POST
+def need_contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The enterprise says yes, later, to passing its contacts on."""
+    need = selectors.need_for_enterprise_user(user=request.user, pk=pk)
+    try:
+        services.need_contact_consent_give(user=request.user, need_id=need.pk)
+    except services.NeedError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已记录：您同意交流中心向其推荐的香港机构提供本企业的联系方式。"))
+    return redirect("needs:need_detail", pk=need.pk)

@@ -2,6 +2,7 @@
 unique marker strings, and helpers to read any response as text."""
 
 import zipfile
+from decimal import Decimal
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -22,9 +23,21 @@ MARKERS = {
 }
 
 
+# Business figures of the marker enterprise: never shown to a Hong Kong user,
+# released or not (nor are the credit code and the address).
+FIGURES = {"revenue_last_year": "765432.19", "employees": "99871", "rnd_staff": "87123"}
+NEVER_RELEASED = {"credit_code": MARKERS["credit_code"], "address": MARKERS["address"], **FIGURES}
+
+
 @pytest.fixture
 def secret_enterprise(reference_data) -> Enterprise:
-    return Enterprise.objects.create(division_id="320102", **MARKERS)
+    return Enterprise.objects.create(
+        division_id="320102",
+        revenue_last_year=Decimal(FIGURES["revenue_last_year"]),
+        employees=int(FIGURES["employees"]),
+        rnd_staff=int(FIGURES["rnd_staff"]),
+        **MARKERS,
+    )
 
 
 def make_need(enterprise, call, **extra) -> Need:
@@ -56,6 +69,21 @@ def secret_need(secret_enterprise, current_call) -> Need:
         partner_requirements="具备数据科学团队。",
         partner_role="算法研发。",
     )
+
+
+def consent_to_release(need: Need) -> Need:
+    """The enterprise agreed to contact release (as when it ticks the box on submission)."""
+    Need.objects.filter(pk=need.pk).update(
+        consent_contact_release=True, contact_consent_at=timezone.now(), contact_consent_version="2026-1"
+    )
+    need.refresh_from_db()
+    return need
+
+
+@pytest.fixture
+def consenting_need(secret_need) -> Need:
+    """`secret_need` whose enterprise agreed to contact release."""
+    return consent_to_release(secret_need)
 
 
 @pytest.fixture

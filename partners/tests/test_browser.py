@@ -21,8 +21,9 @@ def _login(page, email: str) -> None:
 
 
 def test_hk_user_searches_opens_expresses_interest_and_staff_release(
-    browser_page, secret_need, hk_user, staff_user
+    browser_page, consenting_need, hk_user, staff_user
 ):
+    secret_need = consenting_need
     page = browser_page
     _login(page, hk_user.email)
     # The user's language (zh-hant) is active after login.
@@ -66,6 +67,7 @@ def test_hk_user_searches_opens_expresses_interest_and_staff_release(
     page.locator("#interest-queue a", has_text="芯片封装数据分析平台").click()
     page.wait_for_load_state()
     assert "聯合開發封裝數據分析算法" in page.content()
+    page.check("#release-form input[name=confirm]")
     page.locator("#release-form button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("#release-form").count() == 0

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from partners import services, tasks
 from partners.models import ContactRelease, ExpressionOfInterest, InterestStatus
-from partners.tests.conftest import MARKERS
+from partners.tests.conftest import MARKERS, consent_to_release
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +69,10 @@ def test_staff_ask_then_release(
     other_hk_user,
     staff_user,
     enterprise_user,
-    secret_need,
+    consenting_need,
     django_capture_on_commit_callbacks,
 ):
+    secret_need = consenting_need
     _submit(client_as(hk_user), secret_need)
     interest = ExpressionOfInterest.objects.get()
     staff = client_as(staff_user)
@@ -85,8 +86,12 @@ def test_staff_ask_then_release(
     assert mail.outbox[-1].to == [MARKERS["contact_email"]]
     assert "是否愿意与香港大学洽谈" in mail.outbox[-1].body
 
+    # Releasing is never one click: without the confirmation nothing happens.
+    staff.post(url, {"action": "release"})
+    interest.refresh_from_db()
+    assert interest.status == InterestStatus.ASKED and not ContactRelease.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        staff.post(url, {"action": "release"})
+        staff.post(url, {"action": "release", "confirm": "on"})
     interest.refresh_from_db()
     assert interest.status == InterestStatus.RELEASED and interest.decided_by == staff_user
     release = ContactRelease.objects.get()
@@ -104,7 +109,7 @@ def test_enterprise_sees_the_released_institution_contact(
 ):
     from partners.tests.conftest import make_need
 
-    need = make_need(enterprise_user.enterprise, current_call, title="自有需求")
+    need = make_need(enterprise_user.enterprise, current_call, title="自有需求", consent_contact_release=True)
     services.contacts_release(actor=staff_user, need_id=need.pk, partner_id=hk_user.partner_id)
     page = client_as(enterprise_user).get(reverse("partners:enterprise_contacts")).content.decode()
     assert "partner-private@example.hk" in page and "自有需求" in page
@@ -115,13 +120,14 @@ def test_other_enterprise_does_not_see_the_contact(
 ):
     from partners.tests.conftest import make_need
 
-    need = make_need(enterprise_user.enterprise, current_call, title="自有需求")
+    need = make_need(enterprise_user.enterprise, current_call, title="自有需求", consent_contact_release=True)
     services.contacts_release(actor=staff_user, need_id=need.pk, partner_id=hk_user.partner_id)
     page = client_as(other_enterprise_user).get(reverse("partners:enterprise_contacts")).content.decode()
     assert "partner-private@example.hk" not in page
 
 
-def test_staff_decline_with_reason(client_as, hk_user, staff_user, secret_need):
+def test_staff_decline_with_reason(client_as, hk_user, staff_user, consenting_need):
+    secret_need = consenting_need
     _submit(client_as(hk_user), secret_need)
     interest = ExpressionOfInterest.objects.get()
     url = reverse("partners:interest_detail", kwargs={"pk": interest.pk})
@@ -135,7 +141,7 @@ def test_staff_decline_with_reason(client_as, hk_user, staff_user, secret_need):
     assert "已婉拒" in page and "企业已找到合作方" in page
     assert not ContactRelease.objects.exists()
     # A closed expression cannot be released afterwards.
-    client_as(staff_user).post(url, {"action": "release"})
+    client_as(staff_user).post(url, {"action": "release", "confirm": "on"})
     assert not ContactRelease.objects.exists()
     # The institution may try again.
     _submit(client_as(hk_user), secret_need)
@@ -161,6 +167,7 @@ def test_pending_interests_expire_idempotently(
 
 
 def test_introduction_record_feeds_the_release_flow(staff_user, hk_user, secret_need):
+    consent_to_release(secret_need)
     first = services.introduction_record(
         actor=staff_user, need_id=secret_need.pk, partner_id=hk_user.partner_id
     )

@@ -7,16 +7,31 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from partners import selectors, services
 from partners.exports import partners_workbook
-from partners.forms import AskEnterpriseForm, DeclineForm, DirectoryFilterForm, PartnerForm, PartnerImportForm
+from partners.forms import (
+    AskEnterpriseForm,
+    DeclineForm,
+    DirectoryFilterForm,
+    PartnerForm,
+    PartnerImportForm,
+    ReleaseForm,
+)
 from partners.models import InterestStatus, Partner
 from portal import permissions
 from portal.exports import xlsx_response
 
 PAGE_SIZE = 30
+
+# Proposed to staff when the enterprise has not agreed to contact release.
+CONSENT_QUESTION = gettext_noop(
+    "一家香港机构对贵单位的这项技术需求有合作意向。贵单位提交需求时未同意交流中心提供联系方式。"
+    "如同意交流中心将贵单位的名称、联系人、电话、电子邮件和网址提供给该机构，"
+    "请登录平台，在该需求页面点击“我同意提供联系方式”。"
+)
 
 
 @permissions.require(permissions.can_manage_directory)
@@ -104,7 +119,12 @@ def interest_queue(request: HttpRequest) -> HttpResponse:
 def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
     interest = get_object_or_404(selectors.interest_queue(), pk=pk)
     action = request.POST.get("action")
-    ask_form = AskEnterpriseForm(request.POST if action == "ask" else None)
+    consent = interest.need.consent_contact_release
+    ask_form = AskEnterpriseForm(
+        request.POST if action == "ask" else None,
+        initial={} if consent else {"question": _(CONSENT_QUESTION)},
+    )
+    release_form = ReleaseForm(request.POST if action == "release" else None)
     decline_form = DeclineForm(request.POST if action == "decline" else None)
     if request.method == "POST":
         try:
@@ -113,9 +133,11 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, interest=interest, **ask_form.cleaned_data
                 )
                 messages.success(request, _("已向企业发送询问。"))
-            elif action == "release":
+            elif action == "release" and release_form.is_valid():
                 services.interest_release(actor=request.user, interest=interest)
                 messages.success(request, _("已向双方交换联系方式。"))
+            elif action == "release":
+                messages.error(request, _("交换联系方式前请勾选确认。"))
             elif action == "decline" and decline_form.is_valid():
                 services.interest_decline(actor=request.user, interest=interest, **decline_form.cleaned_data)
                 messages.success(request, _("已婉拒该意向。"))
@@ -124,5 +146,11 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except services.PartnerError as exc:
             messages.error(request, str(exc))
         return redirect("partners:interest_detail", pk=pk)
-    context = {"interest": interest, "ask_form": ask_form, "decline_form": decline_form}
+    context = {
+        "interest": interest,
+        "ask_form": ask_form,
+        "release_form": release_form,
+        "decline_form": decline_form,
+        "consent": consent,
+    }
     return render(request, "partners/interest_detail.html", context)
