@@ -8,7 +8,7 @@ All user text goes through portal.exports, so it is never a formula.
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -372,8 +372,18 @@ def _convert_need(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
 
 
 def attachment2_read_sheet(ws: Worksheet) -> dict[str, Any]:
-    """Read a sheet laid out like Attachment 2, finding each value right of its label.
+    """Read an in-memory sheet laid out like Attachment 2 (see attachment2_read_rows)."""
+    return attachment2_read_rows(ws.iter_rows(values_only=True))
 
+
+def _at(values: Sequence, index: int) -> Any:
+    return values[index] if index < len(values) else None
+
+
+def attachment2_read_rows(rows: Iterable[Sequence]) -> dict[str, Any]:
+    """Read rows of values laid out like Attachment 2, finding each value right of its label.
+
+    Rows may be of any length (portal.uploads cuts them after their last value).
     Returns {"reference", "call", "enterprise": {model field: value},
     "need": {model field: value}, "errors": [text that could not be resolved]}.
     Codes are returned for closed lists (enterprise type, categories, modes,
@@ -381,20 +391,21 @@ def attachment2_read_sheet(ws: Worksheet) -> dict[str, Any]:
     Decimal for 万元 amounts; nothing is written to the database.
     """
     raw: dict[str, dict[str, Any]] = {"enterprise": {}, "need": {}, "": {}}
-    for row in ws.iter_rows():
-        for cell in row:
-            if not isinstance(cell.value, str):
+    for values in rows:
+        for column, value in enumerate(values):
+            # Labels are short; long texts are values, not worth normalising.
+            if not isinstance(value, str) or len(value) > 100:
                 continue
-            found = LABEL_KEYS.get(_norm(cell.value))
+            found = LABEL_KEYS.get(_norm(value))
             if found is None:
                 continue
             group, key = found
             if key in raw[group]:
                 continue
             if key == "field":
-                raw[""]["field"] = [ws.cell(cell.row, cell.column + i).value for i in (1, 2, 3)]
+                raw[""]["field"] = [_at(values, column + i) for i in (1, 2, 3)]
             else:
-                raw[group][key] = ws.cell(cell.row, cell.column + 1).value
+                raw[group][key] = _at(values, column + 1)
     errors: list[str] = []
     need = _convert_need(raw["need"], errors)
     for level, value in enumerate(raw[""].get("field") or []):

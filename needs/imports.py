@@ -9,7 +9,8 @@ Atomicity — decided: **per item**. Each file or row is written in its own
 savepoint; a rejected item writes nothing at all (neither its enterprise nor
 its need), valid items are kept, and the report lists what was created,
 updated and rejected with the reasons. The upload itself is checked before
-openpyxl opens it (portal.uploads: size, zip bomb, not a workbook, row cap);
+openpyxl opens it and read whole (portal.uploads.upload_rows: size, zip bomb,
+not a workbook, element counts, row, column and cell-text caps);
 a hostile file is refused as a whole.
 """
 
@@ -23,9 +24,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from needs.attachment2 import attachment2_read_sheet, cell_text
+from needs.attachment2 import attachment2_read_rows, cell_text
 from needs.exports import NEED_COLUMNS
 from needs.forms import OTHER_ZONE, EnterpriseForm, NeedForm
 from needs.models import (
@@ -43,7 +43,7 @@ from needs.services import reference_next
 from portal import permissions
 from portal.models import User
 from portal.services import audit_log
-from portal.uploads import sheet_rows, workbook_open_checked
+from portal.uploads import upload_rows
 
 CREATED, UPDATED, REJECTED = "created", "updated", "rejected"
 
@@ -251,27 +251,12 @@ def _import_item(
 # ---------------------------------------------------------------------------
 
 
-def _sheet_copy(ws) -> Workbook:
-    """Copy a read-only sheet's values (bounded by UPLOAD_MAX_ROWS) into an
-    in-memory sheet the Attachment 2 reader can address by row and column."""
-    wb = Workbook()
-    target = wb.active
-    for row in sheet_rows(ws):
-        target.append(list(row))
-    return target
-
-
 def needs_import_attachment2(*, actor: User, call_id: int, upload: UploadedFile) -> ImportReport:
     """Import one filled-in Attachment 2 workbook (its first sheet)."""
     if not permissions.can_import(actor):
         raise ValidationError(_("您没有导入的权限。"))
     call = Call.objects.get(pk=call_id)
-    wb = workbook_open_checked(upload)
-    try:
-        ws = _sheet_copy(wb.worksheets[0])
-    finally:
-        wb.close()
-    read = attachment2_read_sheet(ws)
+    read = attachment2_read_rows(upload_rows(upload))
     report = ImportReport(filename=upload.name)
     if not read["need"].get("title") and not read["enterprise"].get("name"):
         report.items.append(
@@ -301,37 +286,28 @@ def needs_import_batch(*, actor: User, call_id: int, upload: UploadedFile) -> Im
     if not permissions.can_import(actor):
         raise ValidationError(_("您没有导入的权限。"))
     call = Call.objects.get(pk=call_id)
-    wb = workbook_open_checked(upload)
+    rows = iter(upload_rows(upload, sheet="需求列表"))
     report = ImportReport(filename=upload.name)
-    try:
-        ws = wb["需求列表"] if "需求列表" in wb.sheetnames else wb.worksheets[0]
-        rows = sheet_rows(ws)
-        header = next(rows, None) or ()
-        by_label = {c.label: c.key for c in NEED_COLUMNS}
-        keys = [by_label.get(cell_text(h)) for h in header]
-        if "need.title" not in keys or "enterprise.credit_code" not in keys:
-            raise ValidationError(
-                _("第一行须为导出表的列标题（至少包含“技术需求名称”和“社会统一信用代码”）。")
+    header = next(rows, None) or ()
+    by_label = {c.label: c.key for c in NEED_COLUMNS}
+    keys = [by_label.get(cell_text(h)) for h in header]
+    if "need.title" not in keys or "enterprise.credit_code" not in keys:
+        raise ValidationError(_("第一行须为导出表的列标题（至少包含“技术需求名称”和“社会统一信用代码”）。"))
+    for number, values in enumerate(rows, start=2):
+        if not any(v not in (None, "") for v in values):
+            continue
+        row = {key: value for key, value in zip(keys, values, strict=False) if key and key not in _READ_ONLY}
+        reference, enterprise_values, need_values = _batch_values(row)
+        report.items.append(
+            _import_item(
+                actor=actor,
+                call=call,
+                label=_("第 %(n)d 行") % {"n": number},
+                reference=reference,
+                enterprise_values=enterprise_values,
+                need_values=need_values,
             )
-        for number, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in values):
-                continue
-            row = {
-                key: value for key, value in zip(keys, values, strict=False) if key and key not in _READ_ONLY
-            }
-            reference, enterprise_values, need_values = _batch_values(row)
-            report.items.append(
-                _import_item(
-                    actor=actor,
-                    call=call,
-                    label=_("第 %(n)d 行") % {"n": number},
-                    reference=reference,
-                    enterprise_values=enterprise_values,
-                    need_values=need_values,
-                )
-            )
-    finally:
-        wb.close()
+        )
     _audit(actor=actor, call=call, kind="batch", report=report)
     return report
 

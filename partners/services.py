@@ -28,7 +28,7 @@ from partners.models import (
 from partners.scripts import to_hans
 from portal.models import User
 from portal.services import audit_log
-from portal.uploads import sheet_rows, workbook_open_checked
+from portal.uploads import upload_rows
 
 
 class PartnerError(Exception):
@@ -268,11 +268,7 @@ def partners_import(*, actor: User, upload: UploadedFile) -> ImportReport:
     that is not a workbook raises ValidationError and nothing is written.
     Valid rows are written, invalid ones are reported and skipped.
     """
-    workbook = workbook_open_checked(upload)
-    try:
-        rows = list(sheet_rows(workbook.worksheets[0]))
-    finally:
-        workbook.close()
+    rows = upload_rows(upload)
     if not rows:
         raise ValidationError(_("工作簿是空的。"), code="empty")
     header = [_text(cell).lower() for cell in rows[0]]
