@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from needs.models import Call, Enterprise, Need, NeedStatus, ReferenceCounter
+from portal.mail import mail_enqueue
 from portal.models import User
 from portal.services import audit_log
 
@@ -180,9 +181,7 @@ def need_submit(
         _after_submit(need)
         need_id = need.pk
         language = getattr(user, "language", settings.LANGUAGE_CODE)
-        transaction.on_commit(
-            lambda: need_send_receipt(need_id=need_id, language=language, edited=was_submitted)
-        )
+        transaction.on_commit(lambda: _enqueue_receipt(need_id, language, was_submitted))
         return need
 
 
@@ -265,9 +264,19 @@ def need_contact_consent_give(*, user: User, need_id: int) -> Need:
         return need
 
 
+def _enqueue_receipt(need_id: int, language: str, edited: bool) -> None:
+    # needs.tasks imports these services; import it on use.
+    from needs.tasks import send_need_receipt
+
+    mail_enqueue(send_need_receipt, need_id, language, edited)
+
+
 def need_send_receipt(*, need_id: int, language: str, edited: bool = False) -> None:
-    """E-mail the enterprise contact a receipt of a submission, in the user's language."""
-    need = Need.objects.select_related("enterprise", "call").get(pk=need_id)
+    """E-mail the enterprise contact a receipt of a submission, in the user's
+    language (run by the `send_need_receipt` task, never in the request)."""
+    need = Need.objects.select_related("enterprise", "call").filter(pk=need_id).first()
+    if need is None:
+        return
     context = {"need": need, "edited": edited, "site_url": settings.SITE_URL}
     with translation.override(language):
         subject = render_to_string("needs/email/receipt_subject.txt", context).strip()

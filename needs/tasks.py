@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from portal.mail import MAIL_TASK_OPTIONS
+
 
 @shared_task(name="needs.tasks.export_job", time_limit=15 * 60, soft_time_limit=14 * 60)
 def export_job_task(job_id: int) -> None:
@@ -30,3 +32,11 @@ def flag_duplicates(need_id: int) -> None:
     from needs.screening import need_flag_duplicates
 
     need_flag_duplicates(need_id=need_id)
+
+
+@shared_task(name="needs.tasks.send_need_receipt", **MAIL_TASK_OPTIONS)
+def send_need_receipt(need_id: int, language: str, edited: bool = False) -> None:
+    """E-mail the receipt of a submission (queued after the submission commits)."""
+    from needs.services import need_send_receipt
+
+    need_send_receipt(need_id=need_id, language=language, edited=edited)
