@@ -2,8 +2,9 @@
 
 One file, driven by the environment. Development needs no variables at all
 (SQLite in the project folder, Celery tasks run in-process, console e-mail).
-Production sets DJANGO_DEBUG=false and must then provide a secret key and the
-allowed hosts; DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
+Production sets DJANGO_DEBUG=false and must then provide a secret key, the
+allowed hosts, DATABASE_URL (PostgreSQL) and REDIS_URL (Redis); it refuses to
+start on SQLite with in-process tasks unless DJANGO_ALLOW_EMBEDDED=true says so.
 """
 
 import os
@@ -11,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -42,18 +44,29 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
+# Development only: a fixed key so sessions survive restarts of runserver.
+DEV_SECRET_KEY = "dev-insecure-key-not-for-production-8f2b1c7e9d4a6053"
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=false.")
-    # Development only: a fixed key so sessions survive restarts of runserver.
-    SECRET_KEY = "dev-insecure-key-not-for-production-8f2b1c7e9d4a6053"
+    SECRET_KEY = DEV_SECRET_KEY
+elif not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+    # Sessions, password-reset links and CSRF tokens are signed with it.
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be a random value of at least 50 characters, not the development key."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     if not DEBUG:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DJANGO_DEBUG=false.")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+elif not DEBUG and "*" in ALLOWED_HOSTS:
+    # Links in password-reset e-mails are built from the Host header.
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the portal's hosts, not '*', when DJANGO_DEBUG=false."
+    )
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -70,6 +83,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "portal",
     "needs",
     "partners",
@@ -77,12 +91,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses an oversized body before anything can read or spool it.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it asks who is logged in), inside WhiteNoise (static
+    # files stay cacheable).
+    "portal.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
@@ -91,7 +111,10 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # Serves collected static files from gunicorn, compressed and cache-busted.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -121,7 +144,14 @@ DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     # Persistent connections are a production knob (DB_CONN_MAX_AGE=60); the
     # default closes them, so test databases can be dropped cleanly.
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+            # A persistent connection the server dropped is replaced, not reused.
+            conn_health_checks=True,
+        )
+    }
 else:
     DATABASES = {
         "default": {
@@ -129,6 +159,7 @@ else:
             "NAME": BASE_DIR / "db.sqlite3",
             # Wait for a writer instead of failing at once under the dev server.
             "OPTIONS": {"timeout": 20},
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 
@@ -149,6 +180,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Production runs on PostgreSQL with Celery workers. Without DATABASE_URL or
+# REDIS_URL it would quietly fall back to a SQLite file and to tasks run inside
+# web requests, so DJANGO_DEBUG=false refuses that unless the operator says
+# DJANGO_ALLOW_EMBEDDED=true (a single-machine demo, a smoke test).
+ALLOW_EMBEDDED = env_bool("DJANGO_ALLOW_EMBEDDED", False)
+if not DEBUG and not ALLOW_EMBEDDED:
+    missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not env(name)]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{' and '.join(missing)} must be set when DJANGO_DEBUG=false (PostgreSQL and Redis); "
+            "set DJANGO_ALLOW_EMBEDDED=true to run on SQLite with in-process tasks on purpose."
+        )
+
+# A monitor that sends "Authorization: Bearer <token>" to /healthz sees which
+# part is down; everyone else only "ok" or not. Empty: staff only.
+HEALTHZ_TOKEN = env("HEALTHZ_TOKEN")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -270,8 +318,34 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    # gunicorn sits behind a TLS-terminating proxy that sets this header.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # gunicorn sits behind a TLS-terminating proxy that sets this header (and
+    # must overwrite it from clients). "none" when nothing in front sets it:
+    # a header a client can forge would otherwise mark plain HTTP as secure.
+    _proxy_ssl_header = env("SECURE_PROXY_SSL_HEADER") or "X-Forwarded-Proto"
+    if _proxy_ssl_header.lower() != "none":
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+
+# Content-Security-Policy (django-csp): everything from the portal's own
+# origin, no inline scripts or event handlers (scripts live in static/js).
+# Inline style *attributes* stay allowed (style-src-attr only, never <style>
+# elements): progress and score bars set their width from the data, and
+# Django's admin uses a few; an attribute can style only its own element.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        # Bootstrap draws checkboxes and select arrows with data: SVG images.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # ---------------------------------------------------------------------------
 # Uploads and exports
@@ -286,6 +360,14 @@ UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 60)
 UPLOAD_MAX_SHEETS = env_int("UPLOAD_MAX_SHEETS", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# The whole request body, refused with 413 from its Content-Length before
+# anything reads or spools it (portal/middleware.py). Views marked
+# @accepts_upload take an upload plus its form (the form then says "too large"
+# itself); every other URL takes small forms only.
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 1024 * 1024)
+UPLOAD_REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # ---------------------------------------------------------------------------
 # Domain knobs

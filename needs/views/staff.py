@@ -15,6 +15,7 @@ from needs import exports, imports, screening
 from needs.backoffice_forms import CallPickForm, ImportForm, ImportKind, NeedFilterForm, ScreeningForm
 from needs.models import Call, DuplicateFlag, ExportJob, ExportJobStatus, Need
 from portal import permissions
+from portal.middleware import accepts_upload
 from portal.selectors import call_seconds_left
 
 
@@ -142,6 +143,7 @@ def staff_export_download(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Excel in --------------------------------------------------------------------
 
 
+@accepts_upload
 @permissions.require(permissions.can_import)
 def staff_import(request: HttpRequest) -> HttpResponse:
     call = selectors.call_for_back_office()

@@ -23,6 +23,7 @@ from partners.forms import (
 from partners.models import InterestStatus, Partner
 from portal import permissions
 from portal.exports import xlsx_response
+from portal.middleware import accepts_upload
 
 PAGE_SIZE = 30
 
@@ -87,6 +88,7 @@ def partner_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("partners:staff_partners")
 
 
+@accepts_upload
 @permissions.require(permissions.can_import)
 def partner_import(request: HttpRequest) -> HttpResponse:
     form = PartnerImportForm(request.POST or None, request.FILES or None)

@@ -12,8 +12,12 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-production-secret-that-is-long-enough-for-django-check-deploy-0123456789",
     "ALLOWED_HOSTS": "portal.example.org",
-    "DATABASE_URL": "",
-    "REDIS_URL": "",
+    # Never connected to by these checks: settings only parse them.
+    "DATABASE_URL": "postgresql://portal@db.invalid/portal",
+    "REDIS_URL": "redis://cache.invalid:6379/0",
+    "DJANGO_ALLOW_EMBEDDED": "",
+    "SECURE_PROXY_SSL_HEADER": "",
+    "HEALTHZ_TOKEN": "",
 }
 
 
@@ -54,13 +58,71 @@ def test_development_needs_no_environment_at_all():
 
 @pytest.mark.parametrize(
     ("missing", "message"),
-    [("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set"), ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set")],
+    [
+        ("DJANGO_SECRET_KEY", "DJANGO_SECRET_KEY must be set"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS must be set"),
+        ("DATABASE_URL", "DATABASE_URL must be set when DJANGO_DEBUG=false"),
+        ("REDIS_URL", "REDIS_URL must be set when DJANGO_DEBUG=false"),
+    ],
 )
 def test_production_refuses_to_start_without_its_secrets(missing, message):
     result = _run(["manage.py", "check"], **{**PRODUCTION, missing: ""})
 
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_refuses_sqlite_and_in_process_tasks_unless_told_so():
+    embedded = {**PRODUCTION, "DATABASE_URL": "", "REDIS_URL": ""}
+
+    refused = _run(["manage.py", "check"], **embedded)
+    values = _settings(
+        "DATABASES", "CELERY_TASK_ALWAYS_EAGER", **{**embedded, "DJANGO_ALLOW_EMBEDDED": "true"}
+    )
+
+    assert "DATABASE_URL and REDIS_URL must be set" in refused.stderr
+    assert "DJANGO_ALLOW_EMBEDDED=true" in refused.stderr
+    assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert values["CELERY_TASK_ALWAYS_EAGER"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "DJANGO_SECRET_KEY",
+            "dev-insecure-key-not-for-production-8f2b1c7e9d4a6053",
+            "at least 50 characters",
+        ),
+        ("DJANGO_SECRET_KEY", "short-secret", "at least 50 characters"),
+        ("ALLOWED_HOSTS", "*", "not '*'"),
+    ],
+)
+def test_production_refuses_weak_secrets_and_any_host(name, value, message):
+    result = _run(["manage.py", "check"], **{**PRODUCTION, name: value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_production_security_settings():
+    names = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS")
+    values = _settings(*names, "SECURE_PROXY_SSL_HEADER", "DATABASES", **PRODUCTION)
+
+    assert [values[name] for name in names] == [True, True, True, 31536000]
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+def test_the_proxy_ssl_header_comes_from_the_environment_and_can_be_turned_off():
+    other = _settings(
+        "SECURE_PROXY_SSL_HEADER", **{**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Scheme"}
+    )
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    off = _run(["-c", code], **{**PRODUCTION, "SECURE_PROXY_SSL_HEADER": "none"})
+
+    assert other["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_SCHEME", "https"]
+    assert off.stdout.strip().splitlines()[-1] == "None"
 
 
 def test_database_redis_and_smtp_come_from_the_environment():
