@@ -26,6 +26,7 @@ from partners.models import (
     PartnerKind,
 )
 from partners.scripts import to_hans
+from portal.mail import mail_enqueue
 from portal.models import User
 from portal.services import audit_log
 from portal.uploads import upload_rows
@@ -438,7 +439,7 @@ def interest_ask_enterprise(
         interest.save(update_fields=["status", "enterprise_question", "asked_at"])
         audit_log(actor=actor, action="interest.ask_enterprise", obj=interest)
         interest_id = interest.pk
-        transaction.on_commit(lambda: tasks.send_enterprise_question.delay(interest_id))
+        transaction.on_commit(lambda: mail_enqueue(tasks.send_enterprise_question, interest_id))
     return interest
 
 
@@ -477,7 +478,7 @@ def contacts_release(
                 data={"need": need_id, "partner": partner_id, "source": source},
             )
             release_id = release.pk
-            transaction.on_commit(lambda: tasks.send_release_notices.delay(release_id))
+            transaction.on_commit(lambda: mail_enqueue(tasks.send_release_notices, release_id))
     return release
 
 

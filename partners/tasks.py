@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from partners import services
 from partners.models import ContactRelease, ExpressionOfInterest
+from portal.mail import MAIL_TASK_OPTIONS
 
 
 @shared_task(time_limit=300, soft_time_limit=240)
@@ -16,7 +17,7 @@ def expire_interests() -> int:
     return services.interests_expire()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3, time_limit=60, soft_time_limit=50)
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_enterprise_question(interest_id: int) -> None:
     """Tell the enterprise a Hong Kong institution is interested and what staff ask."""
     interest = (
@@ -41,7 +42,7 @@ def send_enterprise_question(interest_id: int) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [enterprise.contact_email])
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3, time_limit=60, soft_time_limit=50)
+@shared_task(**MAIL_TASK_OPTIONS)
 def send_release_notices(release_id: int) -> None:
     """Tell the enterprise that contacts were exchanged with an institution."""
     release = (
