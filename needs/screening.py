@@ -36,6 +36,7 @@ from needs.models import (
     ShortlistEntry,
 )
 from portal import permissions
+from portal.mail import mail_enqueue
 from portal.models import User
 from portal.services import audit_log
 
@@ -189,13 +190,23 @@ def need_screen(
             need_schedule_scoring(need_id=need.pk)
         if to_status in NOTIFIED_STATUSES:
             event_id = event.pk
-            transaction.on_commit(lambda: screening_notify(event_id=event_id))
+            transaction.on_commit(lambda: _enqueue_screening_notice(event_id))
     return need
 
 
+def _enqueue_screening_notice(event_id: int) -> None:
+    # needs.tasks imports this module's services; import it on use.
+    from needs.tasks import send_screening_notice
+
+    mail_enqueue(send_screening_notice, event_id)
+
+
 def screening_notify(*, event_id: int) -> None:
-    """E-mail the enterprise's users about a screening decision, each in their language."""
-    event = ScreeningEvent.objects.select_related("need__enterprise").get(pk=event_id)
+    """E-mail the enterprise's users about a screening decision, each in their
+    language (run by the `send_screening_notice` task, never in the request)."""
+    event = ScreeningEvent.objects.select_related("need__enterprise").filter(pk=event_id).first()
+    if event is None:
+        return
     need = event.need
     users = User.objects.filter(enterprise_id=need.enterprise_id, is_active=True)
     by_language: dict[str, list[str]] = {}

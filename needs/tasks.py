@@ -40,3 +40,11 @@ def send_need_receipt(need_id: int, language: str, edited: bool = False) -> None
     from needs.services import need_send_receipt
 
     need_send_receipt(need_id=need_id, language=language, edited=edited)
+
+
+@shared_task(name="needs.tasks.send_screening_notice", **MAIL_TASK_OPTIONS)
+def send_screening_notice(event_id: int) -> None:
+    """E-mail the enterprise about a screening decision (queued after it commits)."""
+    from needs.screening import screening_notify
+
+    screening_notify(event_id=event_id)

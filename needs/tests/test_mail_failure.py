@@ -47,3 +47,22 @@ def test_receipt_task_is_retried_on_smtp_errors():
 
     assert SMTPException in send_need_receipt.autoretry_for
     assert send_need_receipt.max_retries and send_need_receipt.time_limit
+
+
+def test_screening_decision_succeeds_when_the_mail_server_fails(
+    settings, make_need, staff_user, enterprise_user, client_as, django_capture_on_commit_callbacks
+):
+    from needs.models import ScreeningReason
+
+    settings.EMAIL_BACKEND = "needs.tests.test_mail_failure.RefusingBackend"
+    ATTEMPTS.clear()
+    need = make_need()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(staff_user).post(
+            reverse("needs:staff_need_screen", args=[need.pk]),
+            {"to_status": NeedStatus.RETURNED, "reason_code": ScreeningReason.NO_TARGET, "message": "请补充"},
+        )
+    assert response.status_code == 302
+    need.refresh_from_db()
+    assert need.status == NeedStatus.RETURNED
+    assert ATTEMPTS, "the notice was never tried"
