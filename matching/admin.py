@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from matching.models import Match, MatchDecision, MatchRun
+from needs.admin import WorkflowRecordAdmin
 
 
 @admin.register(MatchRun)
-class MatchRunAdmin(admin.ModelAdmin):
+class MatchRunAdmin(WorkflowRecordAdmin):
     list_display = ("id", "kind", "status", "trigger", "processed", "total", "matches_written", "created_at")
     list_filter = ("kind", "status", "trigger")
     raw_id_fields = ("need", "partner", "started_by")
@@ -12,7 +13,7 @@ class MatchRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(WorkflowRecordAdmin):
     list_display = ("need", "partner", "score", "scorer_version", "created_at")
     list_filter = ("scorer_version",)
     raw_id_fields = ("need", "partner", "run")
@@ -20,7 +21,7 @@ class MatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(MatchDecision)
-class MatchDecisionAdmin(admin.ModelAdmin):
+class MatchDecisionAdmin(WorkflowRecordAdmin):
     list_display = ("need", "partner", "decision", "reason", "decided_by", "decided_at")
     list_filter = ("decision", "reason")
     raw_id_fields = ("need", "partner", "decided_by")

@@ -6,6 +6,21 @@ from django.contrib import admin
 from needs.models import Call, Enterprise, Need
 
 
+class WorkflowRecordAdmin(admin.ModelAdmin):
+    """View-only: these rows change through the services, which screen, check
+    consent, write the audit log, notify and rescore. A save here would do none
+    of that, so the admin may look but never add, change or delete."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     list_display = ("title", "year", "opens_at", "deadline", "event_date", "is_current")
@@ -23,7 +38,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(WorkflowRecordAdmin):
     list_display = ("reference", "title", "enterprise", "call", "status", "submitted_at", "updated_at")
     list_filter = ("status", "call", "consent_share_hk")
     search_fields = ("reference", "title", "enterprise__name")
