@@ -242,13 +242,13 @@ class EnterpriseForm(forms.ModelForm):
 class ColleagueForm(forms.Form):
     email = forms.EmailField(
         label=_("同事的电子邮件"),
-        help_text=_("已注册但尚未填写企业信息的同事将直接加入本企业；未注册的将收到设置密码的邮件。"),
+        help_text=_("同事将收到邀请邮件，在 7 天内打开邮件中的链接即可加入本企业。"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("add", _("添加同事")))
+        self.helper.add_input(Submit("add", _("发送邀请")))
 
 
 # ---------------------------------------------------------------------------
