@@ -4,17 +4,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import selectors, tasks
+from portal.mail import mail_enqueue
 from portal.models import AuditEntry, Invitation, Role, User
 
 
@@ -48,7 +43,6 @@ def user_invite(
     role: str,
     full_name: str = "",
     partner=None,
-    request: HttpRequest | None = None,
 ) -> User:
     """Create a staff, reviewer or Hong Kong account without a password and
     e-mail the person a link to set one (Django's password-reset token)."""
@@ -64,47 +58,9 @@ def user_invite(
         )
         audit_log(actor=actor, action="user.invite", obj=user, data={"role": role})
 
-    transaction.on_commit(
-        lambda: account_setup_email_send(
-            user=user,
-            subject_template="registration/invite_subject.txt",
-            body_template="registration/invite_email.txt",
-            request=request,
-        )
-    )
+        user_id = user.pk
+        transaction.on_commit(lambda: mail_enqueue(tasks.send_account_setup, user_id))
     return user
-
-
-def account_setup_email_send(
-    *,
-    user: User,
-    subject_template: str,
-    body_template: str,
-    context: dict | None = None,
-    request: HttpRequest | None = None,
-) -> None:
-    """E-mail a person a link to set their first password, in their language.
-
-    Django's PasswordResetForm skips users without a usable password, which is
-    exactly the invited ones, so the link is built here with the same token
-    generator and the same confirm view.
-    """
-    if request is not None:
-        protocol, domain = request.scheme, request.get_host()
-    else:
-        protocol, domain = settings.SITE_URL.split("://", 1)
-    full_context = {
-        "user": user,
-        "protocol": protocol,
-        "domain": domain,
-        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-        "token": default_token_generator.make_token(user),
-        **(context or {}),
-    }
-    with translation.override(user.language):
-        subject = render_to_string(subject_template, full_context).strip()
-        body = render_to_string(body_template, full_context)
-    send_mail(subject, body, None, [user.email])
 
 
 # ---------------------------------------------------------------------------
@@ -163,7 +119,7 @@ def enterprise_invitation_create(*, actor: User, email: str) -> Invitation | Non
             actor=actor, action="enterprise.invite", obj=invitation, data={"email": email, "sent": True}
         )
         invitation_id = invitation.pk
-        transaction.on_commit(lambda: tasks.send_enterprise_invitation.delay(invitation_id, token))
+        transaction.on_commit(lambda: mail_enqueue(tasks.send_enterprise_invitation, invitation_id, token))
     return invitation
 
 

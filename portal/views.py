@@ -87,7 +87,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_invite(actor=request.user, request=request, **form.cleaned_data)
+        user = services.user_invite(actor=request.user, **form.cleaned_data)
         messages.success(request, _("已向 %(email)s 发送邀请邮件。") % {"email": user.email})
         return redirect("invite")
     return render(request, "portal/invite.html", {"form": form, "page_title": _("邀请用户")})
