@@ -218,6 +218,11 @@ def _import_one(
     need.consent_contact_release = bool(need_form.cleaned_data.get("consent_contact_release"))
     need.consent_version = f"import:{getattr(settings, 'CONSENT_VERSION', '')}"
     need.consent_at = need.consent_at or now
+    if need.consent_contact_release and need.contact_consent_at is None:
+        need.contact_consent_at = now
+        need.contact_consent_version = need.consent_version
+    elif not need.consent_contact_release:
+        need.contact_consent_at, need.contact_consent_version = None, ""
     if created:
         need.reference = reference_next(year=call.year)
         need.submitted_at = now

@@ -206,3 +206,18 @@ def test_only_staff_may_import(reviewer_user, enterprise_user, client_as, curren
     for user in (reviewer_user, enterprise_user):
         response = _post(client_as(user), _xlsx(Workbook()), "batch", current_call)
         assert response.status_code == 403
+
+
+def test_attachment2_import_records_when_contact_release_was_agreed(
+    need, staff_user, client_as, current_call
+):
+    assert need.contact_consent_at is None
+    wb = attachment2_workbook(Need.objects.get(pk=need.pk))
+    _set(wb.active, "同意交流中心向其推荐的香港机构提供联系方式", "是")
+    _post(client_as(staff_user), _xlsx(wb), "attachment2", current_call)
+
+    need.refresh_from_db()
+    assert need.consent_contact_release is True
+    assert need.contact_consent_at is not None
+    assert need.contact_consent_version == need.consent_version
+    assert need.contact_consent_version.startswith("import:")
