@@ -69,8 +69,10 @@ def test_a_job_whose_pool_process_dies_is_run_again(celery_worker):
     assert died.data["pid"] != done.data["pid"]
 
 
-def test_health_check_counts_the_running_worker(celery_worker, client):
-    response = client.get("/healthz")
+def test_health_check_counts_the_running_worker(celery_worker, client, settings):
+    # The monitor's token shows which part is up; anonymous callers only see ok.
+    settings.HEALTHZ_TOKEN = "worker-test-monitor-token"
+    response = client.get("/healthz", headers={"Authorization": "Bearer worker-test-monitor-token"})
 
     body = response.json()
     assert response.status_code == 200
