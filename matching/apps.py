@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class MatchingConfig(AppConfig):
     name = "matching"
+
+    def ready(self) -> None:
+        # Imported once the app registry is ready (models load through them).
+        from matching import exports, services
+        from needs.services.exports import EXTRA_SHEETS
+        from needs.signals import need_changed
+
+        need_changed.connect(services.need_changed_received, dispatch_uid="matching.need_changed")
+        if exports.MatchesExporter not in EXTRA_SHEETS:
+            EXTRA_SHEETS.append(exports.MatchesExporter)

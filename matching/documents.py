@@ -12,17 +12,9 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 
 from matching.scoring import NeedDoc, PartnerDoc
-from needs.models import Call, Need, NeedStatus, TechField
+from needs import workflow
+from needs.models import Call, Need, TechField
 from partners.models import Partner
-
-#: Needs that take part in matching: everything an enterprise has submitted and
-#: not taken back, from screening to publication.
-SCORABLE_STATUSES = (
-    NeedStatus.SUBMITTED,
-    NeedStatus.UNDER_REVIEW,
-    NeedStatus.RETURNED,
-    NeedStatus.ACCEPTED,
-)
 
 _KEYWORD_SPLIT = re.compile(r"[,，;；、\n]+")
 
@@ -58,7 +50,7 @@ _PARTNER_TEXT_COLUMNS = tuple(
 
 
 def scorable_needs() -> QuerySet[Need]:
-    return Need.objects.filter(status__in=SCORABLE_STATUSES)
+    return Need.objects.filter(status__in=workflow.MATCHABLE)
 
 
 def _field_names(codes: Iterable[str]) -> dict[str, str]:

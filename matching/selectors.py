@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from matching.models import Decision, Match, MatchDecision, MatchRun, RunKind, RunStatus
 from matching.reasons import part_rows
-from needs.models import Need
+from needs.models import Call, Need, NeedStatus
 from partners.models import Partner
 
 
@@ -161,3 +161,19 @@ def hk_recommended_needs(*, partner: Partner, script: str = "") -> list[dict]:
     rows = list(hk_need_projection(partner=partner).filter(id__in=list(scores)))
     rows.sort(key=lambda r: (-scores[r["id"]], r["id"]))
     return [hk_need_present(r, script=script) | {"match_percent": round(100 * scores[r["id"]])} for r in rows]
+
+
+def top_partners(*, call: Call | None) -> list[tuple[str, int]]:
+    """The ten institutions matched to most sent needs (of one call, or all)."""
+    matches = Match.objects.exclude(need__status=NeedStatus.DRAFT)
+    if call is not None:
+        matches = matches.filter(need__call=call)
+    return [
+        # The chart cuts labels at 16 characters: an English name alone is unreadable there.
+        (name_hant or acronym or name_en, n)
+        for name_hant, acronym, name_en, n in matches.values_list(
+            "partner__name_zh_hant", "partner__acronym", "partner__name_en"
+        )
+        .annotate(n=Count("id"))
+        .order_by("-n")[:10]
+    ]

@@ -36,6 +36,7 @@ from matching.models import (
     RunTrigger,
 )
 from needs.models import MatchingState, Need
+from portal.errors import DomainError
 from portal.models import User
 from portal.services import audit_log
 
@@ -52,7 +53,7 @@ ENQUEUE_ERRORS = (BrokerError, ConnectionError, TimeoutError)
 STEP_HOOK: Callable[[MatchRun], None] | None = None
 
 
-class MatchingError(Exception):
+class MatchingError(DomainError):
     """A domain rule was broken; the message is translated for the user."""
 
 
@@ -123,6 +124,11 @@ def need_schedule_scoring(*, need_id: int, trigger: str = RunTrigger.NEED_SAVED)
             return None
         Need.objects.filter(pk=need_id).update(matching_state=MatchingState.PENDING)
         return _create_run(kind=RunKind.NEED, trigger=trigger, need_id=need_id, total=1)
+
+
+def need_changed_received(sender, *, need_id: int, **kwargs) -> None:
+    """needs.signals.need_changed: score the need again (or drop its matches)."""
+    need_schedule_scoring(need_id=need_id)
 
 
 def partner_schedule_scoring(*, partner_id: int) -> MatchRun:

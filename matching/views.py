@@ -11,6 +11,7 @@ from matching import selectors, services
 from matching.forms import DismissForm
 from needs.models import MatchingState
 from portal import permissions
+from portal.errors import DomainError
 
 RUNS_PAGE_SIZE = 30
 NEEDS_PAGE_SIZE = 30
@@ -56,7 +57,7 @@ def match_accept(request: HttpRequest, pk: int, partner_id: int) -> HttpResponse
     need = selectors.need_for_review(pk=pk)
     try:
         services.match_accept(actor=request.user, need_id=need.pk, partner_id=partner_id)
-    except services.MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已采纳，该机构已进入联系方式交换流程。"))
@@ -73,7 +74,7 @@ def match_dismiss(request: HttpRequest, pk: int, partner_id: int) -> HttpRespons
             services.match_dismiss(
                 actor=request.user, need_id=need.pk, partner_id=partner.pk, **form.cleaned_data
             )
-        except services.MatchingError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("已排除该机构，重新匹配后也不会再推荐。"))
@@ -87,7 +88,7 @@ def match_restore(request: HttpRequest, pk: int, partner_id: int) -> HttpRespons
     need = selectors.need_for_review(pk=pk)
     try:
         services.match_restore(actor=request.user, need_id=need.pk, partner_id=partner_id)
-    except services.MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("已撤销排除，需求将重新匹配。"))
@@ -113,7 +114,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 def rescore_start(request: HttpRequest) -> HttpResponse:
     try:
         run = services.full_rescore_start(actor=request.user)
-    except services.MatchingError as exc:
+    except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("matching:runs")
     messages.success(request, _("全量重新匹配已开始。"))

@@ -20,7 +20,8 @@ from needs.models import (
     ShortlistEntry,
     TechField,
 )
-from needs.screening import SCORE_MAX, SCORE_MIN, transitions_from
+from needs.services.review import SCORE_MAX, SCORE_MIN
+from needs.workflow import transitions_from
 from portal.formfields import TextareaField, model_limit
 
 COMPARE_MAX = 4

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.shortcuts import get_object_or_404
 
-from matching.models import Match
+from needs import workflow
 from needs.models import (
     Call,
     CooperationMode,
@@ -23,19 +23,9 @@ from needs.models import (
     Shortlist,
     ShortlistEntry,
 )
-from needs.screening import SCORABLE_STATUSES, SCORE_MAX, rubric_for_call
+from needs.services.review import SCORE_MAX, rubric_for_call
 from portal import permissions
 from portal.models import User
-
-# Needs the back office works on: everything an enterprise has sent at least once.
-BACK_OFFICE_STATUSES = (
-    NeedStatus.SUBMITTED,
-    NeedStatus.UNDER_REVIEW,
-    NeedStatus.RETURNED,
-    NeedStatus.ACCEPTED,
-    NeedStatus.NOT_SELECTED,
-    NeedStatus.WITHDRAWN,
-)
 
 
 def calls_all() -> QuerySet[Call]:
@@ -53,7 +43,7 @@ def call_for_back_office(*, call_id: int | None = None) -> Call | None:
 def needs_for_back_office(*, call: Call | None, filters: dict | None = None) -> QuerySet[Need]:
     """Needs of a call with every relation the list and export read."""
     filters = filters or {}
-    qs = Need.objects.filter(status__in=BACK_OFFICE_STATUSES).select_related(
+    qs = Need.objects.filter(status__in=workflow.BACK_OFFICE).select_related(
         "enterprise",
         "enterprise__division",
         "enterprise__division__parent",
@@ -94,7 +84,7 @@ def needs_for_back_office(*, call: Call | None, filters: dict | None = None) -> 
 def need_for_back_office(*, need_id: int) -> Need:
     """One need with its history and open duplicate flags (404 via the view)."""
     return (
-        Need.objects.filter(status__in=BACK_OFFICE_STATUSES)
+        Need.objects.filter(status__in=workflow.BACK_OFFICE)
         .select_related(
             "enterprise",
             "enterprise__division",
@@ -186,7 +176,7 @@ def needs_with_scores(*, call: Call, need_ids: list[int] | None = None) -> list[
     (for staff: every reviewer's scores count)."""
     rubric = rubric_for_call(call=call)
     qs = (
-        Need.objects.filter(call=call, status__in=SCORABLE_STATUSES)
+        Need.objects.filter(call=call, status__in=workflow.REVIEWABLE)
         .select_related("enterprise", "field_l1")
         .prefetch_related(Prefetch("review_scores", queryset=ReviewScore.objects.select_related("reviewer")))
     )
@@ -202,7 +192,7 @@ def review_queue(*, user: User, call: Call | None) -> QuerySet[Need]:
     if call is None:
         return Need.objects.none()
     return (
-        Need.objects.filter(call=call, status__in=SCORABLE_STATUSES)
+        Need.objects.filter(call=call, status__in=workflow.REVIEWABLE)
         .select_related("enterprise", "field_l1")
         .annotate(scored_by_me=Exists(ReviewScore.objects.filter(need=OuterRef("pk"), reviewer=user)))
         .order_by("scored_by_me", "reference", "pk")
@@ -214,7 +204,7 @@ def need_for_review(*, need_id: int) -> Need:
     return get_object_or_404(
         Need.objects.select_related("enterprise", "field_l1", "field_l2", "field_l3", "call"),
         pk=need_id,
-        status__in=SCORABLE_STATUSES,
+        status__in=workflow.REVIEWABLE,
     )
 
 
@@ -313,12 +303,4 @@ def dashboard_figures(*, call: Call | None) -> dict:
         "by_mode": _labelled(modes, dict(CooperationMode.choices)),
         "per_day": per_day,
         "open_duplicates": DuplicateFlag.objects.filter(resolved_at__isnull=True, need__in=needs).count(),
-        "top_partners": [
-            # The chart cuts labels at 16 characters: an English name alone is unreadable there.
-            (name_hant or acronym or name_en, n)
-            for name_hant, acronym, name_en, n in Match.objects.filter(need__in=needs)
-            .values_list("partner__name_zh_hant", "partner__acronym", "partner__name_en")
-            .annotate(n=Count("id"))
-            .order_by("-n")[:10]
-        ],
     }

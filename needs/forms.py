@@ -23,7 +23,7 @@ from needs.models import (
     NeedCategory,
     TechField,
 )
-from needs.services import NEED_FIELDS
+from needs.services.submission import NEED_FIELDS
 from needs.validators import (
     org_code_is_valid,
     phone_normalize,

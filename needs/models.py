@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from needs.errors import NeedError
 from portal.fields import BoundedTextField
 
 # ---------------------------------------------------------------------------
@@ -565,12 +566,12 @@ class ShortlistEntry(models.Model):
     def save(self, *args, **kwargs):
         # A frozen version is immutable: the invariant lives with the data.
         if Shortlist.objects.filter(pk=self.shortlist_id, frozen_at__isnull=False).exists():
-            raise ValueError("A frozen shortlist version cannot change.")
+            raise NeedError(_("已冻结的名单版本不能修改。"), code="frozen")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if Shortlist.objects.filter(pk=self.shortlist_id, frozen_at__isnull=False).exists():
-            raise ValueError("A frozen shortlist version cannot change.")
+            raise NeedError(_("已冻结的名单版本不能修改。"), code="frozen")
         return super().delete(*args, **kwargs)
 
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from needs import workflow
 from needs.models import (
     Call,
     CooperationMode,
@@ -17,9 +18,9 @@ from needs.models import (
     Industry,
     Need,
     NeedCategory,
-    NeedStatus,
     TechField,
 )
+from needs.workflow import is_past_deadline, need_is_editable, need_is_withdrawable
 from portal.models import User
 
 NEED_RELATED = ("enterprise", "call", "field_l1", "field_l2", "field_l3")
@@ -27,7 +28,7 @@ NEED_RELATED = ("enterprise", "call", "field_l1", "field_l2", "field_l3")
 
 def needs_published() -> QuerySet[Need]:
     """Needs published to Hong Kong institutions: accepted, with the enterprise's consent."""
-    return Need.objects.filter(status=NeedStatus.ACCEPTED, consent_share_hk=True).select_related(
+    return Need.objects.filter(status__in=workflow.PUBLISHED, consent_share_hk=True).select_related(
         *NEED_RELATED
     )
 
@@ -65,13 +66,11 @@ def need_for_enterprise_user(*, user: User, pk: int) -> Need:
 
 def need_states(need: Need, now: datetime | None = None) -> dict[str, bool]:
     """What the enterprise may do with a need right now."""
-    from needs.services import need_is_editable, need_is_withdrawable
-
     now = now or timezone.now()
     return {
         "editable": need_is_editable(need, now),
         "withdrawable": need_is_withdrawable(need, now),
-        "draft_allowed": need.status in (NeedStatus.DRAFT, NeedStatus.RETURNED),
+        "draft_allowed": need.status in workflow.DRAFT_ALLOWED,
     }
 
 
@@ -89,7 +88,7 @@ def enterprise_need_rows(*, enterprise_id: int) -> list[dict]:
 
 
 def need_locked_message(need: Need) -> str:
-    if need.status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED) and timezone.now() >= need.call.deadline:
+    if is_past_deadline(need, timezone.now()):
         return gettext("本批次已于 %(deadline)s 截止，需求已锁定，不能再修改。") % {
             "deadline": timezone.localtime(need.call.deadline).strftime("%Y-%m-%d %H:%M")
         }

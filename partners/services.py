@@ -26,13 +26,14 @@ from partners.models import (
     PartnerKind,
 )
 from partners.scripts import to_hans
+from portal.errors import DomainError
 from portal.mail import mail_enqueue
 from portal.models import User
 from portal.services import audit_log
 from portal.uploads import upload_rows
 
 
-class PartnerError(Exception):
+class PartnerError(DomainError):
     """A domain rule was broken; the message is translated for the user."""
 
 
@@ -266,16 +267,16 @@ def partners_import(*, actor: User, upload: UploadedFile) -> ImportReport:
     """Create or update partners from an .xlsx in the documented layout.
 
     The file is checked (size, zip structure) before openpyxl opens it; a file
-    that is not a workbook raises ValidationError and nothing is written.
+    that is not a workbook raises UploadError and nothing is written.
     Valid rows are written, invalid ones are reported and skipped.
     """
     rows = upload_rows(upload)
     if not rows:
-        raise ValidationError(_("工作簿是空的。"), code="empty")
+        raise PartnerError(_("工作簿是空的。"), code="empty")
     header = [_text(cell).lower() for cell in rows[0]]
     unknown = [h for h in header if h and h not in IMPORT_COLUMNS]
     if "kind" not in header or not ({"name_en", "name_zh_hant"} & set(header)):
-        raise ValidationError(
+        raise PartnerError(
             _("第一行必须是列名，至少包括 kind 和 name_en 或 name_zh_hant（见导入说明）。"), code="header"
         )
     report = ImportReport()

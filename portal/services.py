@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import selectors, tasks
+from portal.errors import DomainError
 from portal.mail import mail_enqueue
 from portal.models import AuditEntry, Invitation, Role, User
 
@@ -73,7 +74,7 @@ INVITATION_VALID_FOR = timedelta(days=7)
 INVITATIONS_PER_DAY = 20
 
 
-class InvitationError(Exception):
+class InvitationError(DomainError):
     """An invitation cannot be sent or accepted; the message is shown to the user."""
 
 

@@ -22,42 +22,47 @@ from collections.abc import Iterator
 from io import BytesIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
+
+from portal.errors import DomainError
+
+
+class UploadError(DomainError):
+    """The file was refused before anything was read from it."""
 
 
 def upload_read_checked(upload: UploadedFile) -> bytes:
     """Return the upload's bytes once size and zip structure look like a workbook."""
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
-        raise ValidationError(
+        raise UploadError(
             _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}, code="too_large"
         )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(
+        raise UploadError(
             _("文件过大（上限 %(mb)d MB）。") % {"mb": limit // (1024 * 1024)}, code="too_large"
         )
     if not zipfile.is_zipfile(BytesIO(data)):
-        raise ValidationError(_("这不是有效的 Excel 工作簿（.xlsx）文件。"), code="not_workbook")
+        raise UploadError(_("这不是有效的 Excel 工作簿（.xlsx）文件。"), code="not_workbook")
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError):
-        raise ValidationError(_("这不是有效的 Excel 工作簿（.xlsx）文件。"), code="not_workbook")
+        raise UploadError(_("这不是有效的 Excel 工作簿（.xlsx）文件。"), code="not_workbook")
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ValidationError(_("这不是有效的 Excel 工作簿（.xlsx）文件。"), code="not_workbook")
+        raise UploadError(_("这不是有效的 Excel 工作簿（.xlsx）文件。"), code="not_workbook")
     declared = sum(entry.file_size for entry in entries)
     bomb = any(
         entry.file_size > RATIO_FLOOR and entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
         for entry in entries
     )
     if declared > settings.UPLOAD_MAX_UNCOMPRESSED_BYTES or len(entries) > MAX_MEMBERS or bomb:
-        raise ValidationError(_("文件解压后过大，已拒绝。"), code="zip_bomb")
+        raise UploadError(_("文件解压后过大，已拒绝。"), code="zip_bomb")
     _elements_check(data, entries)
     return data
 
@@ -78,7 +83,7 @@ def _elements_check(data: bytes, entries: list[zipfile.ZipInfo]) -> None:
     encoding trick can only make a file look larger, never smaller."""
     budget = settings.UPLOAD_MAX_ROWS * settings.UPLOAD_MAX_COLUMNS
     counts = {b"c": 0, b"row": 0, b"si": 0, b"sheet": 0, b"child": 0}
-    too_complex = ValidationError(_("文件结构过于复杂，已拒绝。"), code="too_complex")
+    too_complex = UploadError(_("文件结构过于复杂，已拒绝。"), code="too_complex")
     with zipfile.ZipFile(BytesIO(data)) as archive:
         for entry in entries:
             with archive.open(entry) as member:
@@ -105,7 +110,7 @@ def _elements_check(data: bytes, entries: list[zipfile.ZipInfo]) -> None:
                     if other > MAX_OTHER_ELEMENTS or counts[b"sheet"] > settings.UPLOAD_MAX_SHEETS:
                         raise too_complex
                     if counts[b"c"] + counts[b"row"] > budget or counts[b"si"] > budget:
-                        raise ValidationError(
+                        raise UploadError(
                             _("表格的单元格过多（上限 %(n)d 个），请删去多余的行和列后再上传。")
                             % {"n": budget},
                             code="too_many_cells",
@@ -124,7 +129,7 @@ def workbook_open_checked(upload: UploadedFile) -> Workbook:
     try:
         return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds; all mean "not readable"
-        raise ValidationError(_("无法读取该 Excel 文件，请确认文件未损坏。"), code="unreadable")
+        raise UploadError(_("无法读取该 Excel 文件，请确认文件未损坏。"), code="unreadable")
 
 
 def sheet_rows(ws, *, max_rows: int | None = None, max_columns: int | None = None) -> Iterator[tuple]:
@@ -141,7 +146,7 @@ def sheet_rows(ws, *, max_rows: int | None = None, max_columns: int | None = Non
         if len(row) > column_limit:
             tail = row[column_limit:]
             if tail.count(None) + tail.count("") != len(tail):
-                raise ValidationError(
+                raise UploadError(
                     _("第 %(row)d 行超过列数上限（%(n)d 列）。") % {"row": number, "n": column_limit},
                     code="too_many_columns",
                 )
@@ -151,13 +156,11 @@ def sheet_rows(ws, *, max_rows: int | None = None, max_columns: int | None = Non
             end -= 1
         if number > row_limit:
             if end:
-                raise ValidationError(
-                    _("行数超过上限（%(n)d 行）。") % {"n": row_limit}, code="too_many_rows"
-                )
+                raise UploadError(_("行数超过上限（%(n)d 行）。") % {"n": row_limit}, code="too_many_rows")
             continue
         for value in row[:end]:
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise ValidationError(
+                raise UploadError(
                     _("第 %(row)d 行有单元格文字过长（上限 %(n)d 字）。")
                     % {"row": number, "n": MAX_CELL_CHARS},
                     code="cell_too_long",
@@ -178,11 +181,11 @@ def upload_rows(upload: UploadedFile, *, sheet: str | None = None) -> list[tuple
         elif wb.worksheets:
             ws = wb.worksheets[0]
         else:
-            raise ValidationError(_("工作簿是空的。"), code="empty")
+            raise UploadError(_("工作簿是空的。"), code="empty")
         return list(sheet_rows(ws))
-    except ValidationError:
+    except UploadError:
         raise
     except Exception:  # noqa: BLE001 - a damaged sheet fails while it is read
-        raise ValidationError(_("无法读取该 Excel 文件，请确认文件未损坏。"), code="unreadable")
+        raise UploadError(_("无法读取该 Excel 文件，请确认文件未损坏。"), code="unreadable")
     finally:
         wb.close()

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from kombu.exceptions import OperationalError as BrokerError
 
-from needs import screening, services, tasks
+from needs import tasks
 from needs.models import DuplicateFlag, NeedSignatureBand, NeedStatus
+from needs.services import duplicates, submission
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _random_text(seed: int, length: int = 150) -> str:
 
 def _submit(need, user, django_capture_on_commit_callbacks, *, execute: bool, **fields):
     with django_capture_on_commit_callbacks(execute=execute) as callbacks:
-        services.need_submit(
+        submission.need_submit(
             user=user,
             enterprise=need.enterprise,
             call=need.call,
@@ -51,7 +52,7 @@ def test_submission_flags_nothing_until_its_transaction_commits(
     for callback in callbacks:
         callback()
     assert _flags(copy) == {(original.pk, True)}
-    assert NeedSignatureBand.objects.filter(need=copy).count() == screening.SIGNATURE_BANDS
+    assert NeedSignatureBand.objects.filter(need=copy).count() == duplicates.SIGNATURE_BANDS
 
 
 def test_flags_within_and_across_enterprises(make_need, other_enterprise):
@@ -74,7 +75,7 @@ def test_the_thresholds_keep_their_meaning(make_need, other_enterprise):
     # About 0.7 similar: a duplicate across enterprises (≥ 0.6), not within one (< 0.8).
     base = _random_text(2, 200)
     variant = base[:165] + _random_text(3, 35)
-    similarity = screening.jaccard(screening.need_shingles("", base), screening.need_shingles("", variant))
+    similarity = duplicates.jaccard(duplicates.need_shingles("", base), duplicates.need_shingles("", variant))
     assert 0.6 <= similarity < 0.8
     need = make_need(title="", description=variant)
     same = make_need(title="", description=base)
@@ -105,7 +106,7 @@ def test_a_resolved_pair_is_not_flagged_again(make_need, other_enterprise, staff
     need = make_need(enterprise=other_enterprise, title="类器官药敏平台", description=TEXT)
     tasks.flag_duplicates(need.pk)
     flag = DuplicateFlag.objects.get(need=need, other=original)
-    screening.duplicate_flag_resolve(actor=staff_user, flag_id=flag.pk)
+    duplicates.duplicate_flag_resolve(actor=staff_user, flag_id=flag.pk)
     tasks.flag_duplicates(need.pk)
     assert list(DuplicateFlag.objects.filter(need=need).values_list("pk", "resolved_by")) == [
         (flag.pk, staff_user.pk)
@@ -134,7 +135,7 @@ def test_a_text_change_recomputes_the_bands_and_the_flags(
     after = list(
         NeedSignatureBand.objects.filter(need=need).order_by("band").values_list("bucket", flat=True)
     )
-    assert after == screening.signature_buckets(screening.need_shingles("锂电池隔膜", new_text))
+    assert after == duplicates.signature_buckets(duplicates.need_shingles("锂电池隔膜", new_text))
     assert after != before
     assert _flags(need) == set()
 
@@ -147,8 +148,8 @@ def test_only_candidates_are_compared(make_need, monkeypatch):
     tasks.flag_duplicates(first.pk)  # gives the needs written without a signature theirs
     assert NeedSignatureBand.objects.values("need").distinct().count() == 42
     compared = []
-    real = screening.need_shingles
-    monkeypatch.setattr(screening, "need_shingles", lambda t, d: compared.append(d) or real(t, d))
+    real = duplicates.need_shingles
+    monkeypatch.setattr(duplicates, "need_shingles", lambda t, d: compared.append(d) or real(t, d))
     copy = make_need(title="类器官药敏平台", description=TEXT + "谢谢")
     tasks.flag_duplicates(copy.pk)
     assert _flags(copy) == {(original.pk, True)}
@@ -164,14 +165,14 @@ def test_similar_texts_share_a_bucket():
         base = _random_text(1000 + seed, 300)
         cut = rng.randrange(60, 120)
         variant = base[:cut] + _random_text(2000 + seed, rng.randrange(5, 60)) + base[cut + 30 :]
-        a, b = screening.need_shingles("", base), screening.need_shingles("", variant)
-        if screening.jaccard(a, b) < screening.CROSS_ENTERPRISE_THRESHOLD:
+        a, b = duplicates.need_shingles("", base), duplicates.need_shingles("", variant)
+        if duplicates.jaccard(a, b) < duplicates.CROSS_ENTERPRISE_THRESHOLD:
             continue
         checked += 1
-        pairs_a = set(enumerate(screening.signature_buckets(a)))
-        assert pairs_a & set(enumerate(screening.signature_buckets(b)))
+        pairs_a = set(enumerate(duplicates.signature_buckets(a)))
+        assert pairs_a & set(enumerate(duplicates.signature_buckets(b)))
     assert checked > 20
-    unrelated = [screening.signature_buckets(screening.need_shingles("", _random_text(s))) for s in (7, 8)]
+    unrelated = [duplicates.signature_buckets(duplicates.need_shingles("", _random_text(s))) for s in (7, 8)]
     assert not set(enumerate(unrelated[0])) & set(enumerate(unrelated[1]))
 
 
@@ -183,7 +184,7 @@ def test_a_broker_outage_runs_the_check_after_commit_instead(make_need, monkeypa
         raise BrokerError("broker down")
 
     monkeypatch.setattr(tasks.flag_duplicates, "delay", down)
-    screening._enqueue_duplicate_check(need.pk)
+    duplicates._enqueue_duplicate_check(need.pk)
     assert _flags(need) == {(original.pk, True)}
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from needs.exports import NEED_COLUMNS
 from needs.models import ExportJob, ExportJobStatus, NeedStatus
-from needs.screening import shortlist_add
+from needs.services.exports import NEED_COLUMNS
+from needs.services.shortlist import shortlist_add
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from needs.attachment2 import attachment2_workbook
-from needs.exports import NeedsExporter
 from needs.models import Enterprise, Need, NeedStatus
+from needs.services.exports import NeedsExporter
 from portal.exports import exporters_workbook, workbook_bytes, write_cell
 from portal.models import AuditEntry
 

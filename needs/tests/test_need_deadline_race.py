@@ -12,8 +12,9 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections, transaction
 
-from needs import services
+from needs.errors import NeedError
 from needs.models import Call, Need, NeedStatus
+from needs.services import submission
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ FIELDS = {
 def _postgres_only(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    monkeypatch.setattr("matching.services.need_schedule_scoring", lambda *, need_id: None)
+    monkeypatch.setattr("matching.submission.need_schedule_scoring", lambda *, need_id: None)
 
 
 def _race(need: Need, user, *, deadline_passes: bool, lock_model, monkeypatch):
@@ -46,13 +47,13 @@ def _race(need: Need, user, *, deadline_passes: bool, lock_model, monkeypatch):
                 release.wait(10)
                 if deadline_passes:
                     late = need.call.deadline + timedelta(seconds=1)
-                    monkeypatch.setattr(services, "_now", lambda: late)
+                    monkeypatch.setattr(submission, "_now", lambda: late)
         finally:
             connections.close_all()
 
     def submitter():
         try:
-            outcome["need"] = services.need_submit(
+            outcome["need"] = submission.need_submit(
                 user=user,
                 enterprise=need.enterprise,
                 call=need.call,
@@ -61,7 +62,7 @@ def _race(need: Need, user, *, deadline_passes: bool, lock_model, monkeypatch):
                 consent_share_hk=True,
                 consent_contact_release=True,
             )
-        except services.NeedError as error:
+        except NeedError as error:
             outcome["error"] = str(error)
         finally:
             connections.close_all()
@@ -120,7 +121,7 @@ def test_two_submissions_at_once_share_one_reference(draft, enterprise_user):
 
     def submit():
         try:
-            services.need_submit(
+            submission.need_submit(
                 user=enterprise_user,
                 enterprise=draft.enterprise,
                 call=draft.call,

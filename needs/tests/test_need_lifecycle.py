@@ -164,7 +164,7 @@ def test_deadline_is_decided_inside_the_transaction(client, need_post, current_c
     client.post(CREATE, _draft(need_post))
     need = Need.objects.get()
     late = current_call.deadline + timedelta(seconds=1)
-    monkeypatch.setattr("needs.services._now", lambda: late)
+    monkeypatch.setattr("needs.services.submission._now", lambda: late)
     response = _submit(client, need_post, need, title="最后一秒")
     assert response.status_code == 200
     assert "截止" in response.content.decode()

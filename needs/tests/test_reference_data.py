@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from needs import reference
 from needs.models import Division, HiTechZone, Industry, TechField
-from needs.services import reference_next
+from needs.services.submission import reference_next
 
 pytestmark = pytest.mark.django_db
 

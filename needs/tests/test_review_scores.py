@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 
 from needs.backoffice_selectors import needs_with_scores, review_scores_visible, score_summary
+from needs.errors import NeedError
 from needs.models import NeedStatus, ReviewScore
-from needs.screening import ScreeningError, review_score_submit, rubric_for_call, rubric_set_weights
+from needs.services.review import review_score_submit, rubric_for_call, rubric_set_weights
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,7 @@ def test_enterprise_and_hk_users_see_no_scores(make_need, reviewer_user, enterpr
     assert list(review_scores_visible(need=need, user=enterprise_user)) == []
     assert list(review_scores_visible(need=need, user=hk_user)) == []
     assert client_as(enterprise_user).get(reverse("needs:review_need", args=[need.pk])).status_code == 403
-    with pytest.raises(ScreeningError):
+    with pytest.raises(NeedError):
         _score(enterprise_user, need, 1, 1, 1)
 
 
@@ -96,19 +97,19 @@ def test_a_need_that_cannot_be_scored_answers_404(make_need, reviewer_user, clie
 
 def test_scores_out_of_range_are_refused(make_need, reviewer_user):
     need = make_need(status=NeedStatus.ACCEPTED)
-    with pytest.raises(ScreeningError):
+    with pytest.raises(NeedError):
         _score(reviewer_user, need, 6, 1, 1)
     assert not ReviewScore.objects.exists()
 
 
 def test_rubric_weights_must_sum_to_100(current_call, staff_user, reviewer_user, client_as):
-    with pytest.raises(ScreeningError, match="100"):
+    with pytest.raises(NeedError, match="100"):
         rubric_set_weights(actor=staff_user, call_id=current_call.pk, weights={"clarity": 50})
     rubric = rubric_set_weights(
         actor=staff_user, call_id=current_call.pk, weights={"clarity": 50, "willingness": 25, "technical": 25}
     )
     assert [c["weight"] for c in rubric.criteria] == [50, 25, 25]
-    with pytest.raises(ScreeningError):
+    with pytest.raises(NeedError):
         rubric_set_weights(
             actor=reviewer_user,
             call_id=current_call.pk,

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from needs.models import NeedStatus
-from needs.screening import need_screen
+from needs.services.screening import need_screen
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from needs.errors import NeedError
 from needs.models import NeedStatus, Shortlist, ShortlistEntry
-from needs.screening import ScreeningError, shortlist_add, shortlist_freeze, shortlist_remove
+from needs.services.shortlist import shortlist_add, shortlist_freeze, shortlist_remove
 
 pytestmark = pytest.mark.django_db
 
@@ -12,9 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_shortlist_needs_a_justification_and_an_accepted_need(make_need, staff_user):
     accepted = make_need(status=NeedStatus.ACCEPTED)
     submitted = make_need()
-    with pytest.raises(ScreeningError, match="理由"):
+    with pytest.raises(NeedError, match="理由"):
         shortlist_add(actor=staff_user, need_id=accepted.pk, justification="  ")
-    with pytest.raises(ScreeningError):
+    with pytest.raises(NeedError):
         shortlist_add(actor=staff_user, need_id=submitted.pk, justification="很好")
     entry = shortlist_add(actor=staff_user, need_id=accepted.pk, justification="技术含量高")
     assert entry.shortlist.version == 1 and not entry.shortlist.is_frozen
@@ -25,9 +26,9 @@ def test_freezing_makes_an_immutable_version_and_changes_open_the_next(make_need
     shortlist_add(actor=staff_user, need_id=a.pk, justification="理由A")
     v1 = shortlist_freeze(actor=staff_user, call_id=current_call.pk)
     assert v1.is_frozen
-    with pytest.raises(ScreeningError):
+    with pytest.raises(NeedError):
         shortlist_freeze(actor=staff_user, call_id=current_call.pk)
-    with pytest.raises(ValueError):
+    with pytest.raises(NeedError):
         ShortlistEntry.objects.create(shortlist=v1, need=b, justification="绕过服务")
     shortlist_add(actor=staff_user, need_id=b.pk, justification="理由B")
     shortlist_remove(actor=staff_user, need_id=a.pk)
@@ -41,7 +42,7 @@ def test_freezing_makes_an_immutable_version_and_changes_open_the_next(make_need
 
 def test_reviewer_cannot_shortlist(make_need, reviewer_user, client_as):
     need = make_need(status=NeedStatus.ACCEPTED)
-    with pytest.raises(ScreeningError):
+    with pytest.raises(NeedError):
         shortlist_add(actor=reviewer_user, need_id=need.pk, justification="x")
     response = client_as(reviewer_user).post(
         reverse("needs:staff_shortlist_add"), {"need": need.pk, "justification": "x"}

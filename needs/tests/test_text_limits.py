@@ -16,7 +16,7 @@ from needs.attachment2 import attachment2_workbook
 from needs.backoffice_forms import ScoreForm, ScreeningForm, ShortlistAddForm
 from needs.forms import CallForm, EnterpriseForm, NeedForm
 from needs.models import Call, Enterprise, Need, ReviewScore, ScreeningEvent, ShortlistEntry
-from needs.screening import rubric_for_call
+from needs.services.review import rubric_for_call
 from partners.forms import AskEnterpriseForm, DeclineForm, InterestForm, PartnerForm
 from partners.models import ExpressionOfInterest, Partner
 from portal.exports import workbook_bytes, write_cell

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from needs import selectors, services
+from needs import selectors
 from needs.forms import CallForm
 from needs.models import Call
+from needs.services import submission
 from portal import permissions
 
 
@@ -30,7 +31,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
     form = CallForm(request.POST or None, instance=call)
     if request.method == "POST" and form.is_valid():
-        services.call_save(
+        submission.call_save(
             actor=request.user, call=form.instance, focus_fields=form.cleaned_data["focus_fields"]
         )
         messages.success(request, _("征集批次已保存。"))
@@ -43,6 +44,6 @@ def _call_form(request: HttpRequest, call: Call) -> HttpResponse:
 @require_POST
 def call_set_current(request: HttpRequest, pk: int) -> HttpResponse:
     call = get_object_or_404(Call, pk=pk)
-    services.call_set_current(actor=request.user, call_id=call.pk)
+    submission.call_set_current(actor=request.user, call_id=call.pk)
     messages.success(request, _("已将“%(title)s”设为当前批次。") % {"title": call.title})
     return redirect("needs:calls_list")

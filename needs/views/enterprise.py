@@ -6,12 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from needs import selectors, services
+from needs import selectors
 from needs.attachment2 import attachment2_workbook
 from needs.forms import ColleagueForm, EnterpriseForm, NeedForm
 from needs.models import Call, Need
+from needs.services import submission
 from portal import exports, permissions
 from portal import services as portal_services
+from portal.errors import DomainError
 from portal.selectors import call_current, call_seconds_left
 
 
@@ -40,8 +42,8 @@ def enterprise_profile(request: HttpRequest) -> HttpResponse:
     form = EnterpriseForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         try:
-            services.enterprise_save(user=request.user, enterprise=form.instance)
-        except services.EnterpriseError as error:
+            submission.enterprise_save(user=request.user, enterprise=form.instance)
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             for warning in form.warnings:
@@ -62,7 +64,7 @@ def enterprise_colleague_add(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"].strip().lower()
         try:
             portal_services.enterprise_invitation_create(actor=request.user, email=email)
-        except portal_services.InvitationError as error:
+        except DomainError as error:
             form.add_error("email", str(error))
         else:
             # The same answer whatever the address: it must not tell who has an account.
@@ -103,7 +105,7 @@ def _need_form(request: HttpRequest, *, need: Need | None, call: Call, draft_all
     elif request.method == "POST" and form.is_valid():
         try:
             return _save_need(request, form, need=need, call=call)
-        except services.NeedError as error:
+        except DomainError as error:
             form.add_error(None, str(error))
     context = {
         "form": form,
@@ -132,14 +134,14 @@ def _save_need(request: HttpRequest, form: NeedForm, *, need: Need | None, call:
         "fields": form.need_fields(),
     }
     if form.mode == "submit":
-        saved = services.need_submit(
+        saved = submission.need_submit(
             **common,
             consent_share_hk=form.cleaned_data["consent_share_hk"],
             consent_contact_release=form.cleaned_data["consent_contact_release"],
         )
         messages.success(request, _("需求已提交，编号 %(reference)s。") % {"reference": saved.reference})
         return redirect("needs:need_detail", pk=saved.pk)
-    saved = services.need_save_draft(**common)
+    saved = submission.need_save_draft(**common)
     messages.success(request, _("草稿已保存。"))
     return redirect("needs:need_edit", pk=saved.pk)
 
@@ -170,8 +172,8 @@ def need_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_for_enterprise_user(user=request.user, pk=pk)
     if request.method == "POST":
         try:
-            services.need_withdraw(user=request.user, need_id=need.pk)
-        except services.NeedError as error:
+            submission.need_withdraw(user=request.user, need_id=need.pk)
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("需求已撤回。"))
@@ -185,8 +187,8 @@ def need_contact_consent(request: HttpRequest, pk: int) -> HttpResponse:
     """The enterprise says yes, later, to passing its contacts on."""
     need = selectors.need_for_enterprise_user(user=request.user, pk=pk)
     try:
-        services.need_contact_consent_give(user=request.user, need_id=need.pk)
-    except services.NeedError as error:
+        submission.need_contact_consent_give(user=request.user, need_id=need.pk)
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("已记录：您同意交流中心向其推荐的香港机构提供本企业的联系方式。"))

@@ -3,7 +3,6 @@ screening, duplicates, Excel out and in. Scores and the shortlist are in
 staff_shortlist.py."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from needs import backoffice_selectors as selectors
-from needs import exports, imports, screening
 from needs.backoffice_forms import CallPickForm, ImportForm, ImportKind, NeedFilterForm, ScreeningForm
 from needs.models import Call, DuplicateFlag, ExportJob, ExportJobStatus, Need
+from needs.services import duplicates, exports, imports, screening
 from portal import permissions
+from portal.errors import DomainError
 from portal.middleware import accepts_upload
 from portal.selectors import call_seconds_left
 
@@ -93,7 +93,7 @@ def staff_need_screen(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("needs:staff_need_detail", pk=pk)
     try:
         need = screening.need_screen(actor=request.user, need_id=pk, **form.cleaned_data)
-    except screening.ScreeningError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("已将需求状态改为“%(status)s”。") % {"status": need.get_status_display()})
@@ -104,7 +104,7 @@ def staff_need_screen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def staff_duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     flag = get_object_or_404(DuplicateFlag, pk=pk)
-    screening.duplicate_flag_resolve(actor=request.user, flag_id=flag.pk)
+    duplicates.duplicate_flag_resolve(actor=request.user, flag_id=flag.pk)
     messages.success(request, _("已标记为非重复。"))
     return redirect("needs:staff_need_detail", pk=flag.need_id)
 
@@ -159,6 +159,6 @@ def staff_import(request: HttpRequest) -> HttpResponse:
             report = service(
                 actor=request.user, call_id=form.cleaned_data["call"].pk, upload=form.cleaned_data["file"]
             )
-        except ValidationError as error:
-            form.add_error("file", error)
+        except DomainError as error:
+            form.add_error("file", error.message)
     return render(request, "needs/staff_import.html", {"form": form, "report": report})

@@ -8,11 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from needs import backoffice_selectors as selectors
-from needs import screening
 from needs.backoffice_forms import CallPickForm, CompareForm, RubricForm, ScoreForm, ShortlistAddForm
 from needs.models import Call, Need
+from needs.services import review
+from needs.services import shortlist as shortlists
 from needs.views.staff import call_picked
 from portal import permissions
+from portal.errors import DomainError
 
 REVIEW_PAGE_SIZE = 50
 
@@ -29,18 +31,18 @@ def review_home(request: HttpRequest) -> HttpResponse:
 @permissions.require(permissions.can_score_needs)
 def review_need(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_for_review(need_id=pk)
-    rubric = screening.rubric_for_call(call=need.call)
+    rubric = review.rubric_for_call(call=need.call)
     own = selectors.review_score_own(need=need, user=request.user)
     form = ScoreForm(request.POST or None, rubric=rubric, existing=own)
     if request.method == "POST" and form.is_valid():
         try:
-            screening.review_score_submit(
+            review.review_score_submit(
                 actor=request.user,
                 need_id=need.pk,
                 scores=form.scores(),
                 comment=form.cleaned_data["comment"],
             )
-        except screening.ScreeningError as error:
+        except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("评分已提交。"))
@@ -73,7 +75,7 @@ def staff_shortlist(request: HttpRequest) -> HttpResponse:
     if call is None:
         raise Http404
     shortlist = selectors.shortlist_latest(call=call, version=pick.version_number())
-    rubric = screening.rubric_for_call(call=call)
+    rubric = review.rubric_for_call(call=call)
     listed = {e.need_id for e in shortlist.entries.all()} if shortlist else set()
     return render(
         request,
@@ -98,11 +100,11 @@ def staff_shortlist_add(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("请填写入选理由。"))
     else:
         try:
-            screening.shortlist_add(
+            shortlists.shortlist_add(
                 actor=request.user,
                 **{"need_id": form.cleaned_data["need"], "justification": form.cleaned_data["justification"]},
             )
-        except (screening.ScreeningError, Need.DoesNotExist) as error:
+        except (DomainError, Need.DoesNotExist) as error:
             messages.error(request, getattr(error, "message", _("需求不存在。")))
         else:
             messages.success(request, _("已列入入选名单。"))
@@ -113,7 +115,7 @@ def staff_shortlist_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def staff_shortlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        screening.shortlist_remove(actor=request.user, need_id=pk)
+        shortlists.shortlist_remove(actor=request.user, need_id=pk)
     except Need.DoesNotExist:
         raise Http404
     messages.success(request, _("已移出入选名单。"))
@@ -127,8 +129,8 @@ def staff_shortlist_freeze(request: HttpRequest) -> HttpResponse:
     if call is None:
         raise Http404
     try:
-        shortlist = screening.shortlist_freeze(actor=request.user, call_id=call.pk)
-    except screening.ScreeningError as error:
+        shortlist = shortlists.shortlist_freeze(actor=request.user, call_id=call.pk)
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("入选名单第 %(v)d 版已冻结。") % {"v": shortlist.version})
@@ -141,9 +143,9 @@ def staff_rubric(request: HttpRequest) -> HttpResponse:
     call = _call_posted(request)
     if call is None:
         raise Http404
-    form = RubricForm(request.POST, rubric=screening.rubric_for_call(call=call))
+    form = RubricForm(request.POST, rubric=review.rubric_for_call(call=call))
     if form.is_valid():
-        screening.rubric_set_weights(actor=request.user, call_id=call.pk, weights=form.weights())
+        review.rubric_set_weights(actor=request.user, call_id=call.pk, weights=form.weights())
         messages.success(request, _("评分权重已保存。"))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -168,6 +170,6 @@ def staff_compare(request: HttpRequest) -> HttpResponse:
             "call": call,
             "form": form,
             "chosen": chosen,
-            "criteria": screening.rubric_for_call(call=call).criteria,
+            "criteria": review.rubric_for_call(call=call).criteria,
         },
     )

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from needs import services as need_services
 from needs.models import Need, NeedStatus, ScreeningReason
-from needs.screening import need_screen
+from needs.services import submission as need_services
+from needs.services.screening import need_screen
 from partners.models import ContactRelease, ExpressionOfInterest, InterestStatus
 from partners.tests.conftest import MARKERS, NEVER_RELEASED, make_need
 from portal.models import AuditEntry, Role, User

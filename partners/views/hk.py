@@ -16,6 +16,7 @@ from partners.exports import hk_needs_workbook
 from partners.forms import HkNeedFilterForm, InterestForm
 from partners.models import InterestStatus
 from portal import permissions
+from portal.errors import DomainError
 from portal.exports import xlsx_response
 
 PAGE_SIZE = 20
@@ -50,7 +51,7 @@ def hk_need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and permissions.can_express_interest(request.user) and form.is_valid():
         try:
             services.interest_submit(user=request.user, need_id=pk, **form.cleaned_data)
-        except services.PartnerError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("合作意向已提交，交流中心将尽快处理。"))

@@ -2,7 +2,6 @@
 queue of expressions of interest."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from partners.forms import (
 )
 from partners.models import InterestStatus, Partner
 from portal import permissions
+from portal.errors import DomainError
 from portal.exports import xlsx_response
 from portal.middleware import accepts_upload
 
@@ -70,7 +70,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data=form.partner_data(),
                 fields=form.cleaned_data["fields"],
             )
-        except services.PartnerError as exc:
+        except DomainError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("已保存。"))
@@ -96,8 +96,8 @@ def partner_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             report = services.partners_import(actor=request.user, upload=form.cleaned_data["file"])
-        except ValidationError as exc:
-            form.add_error("file", exc)
+        except DomainError as exc:
+            form.add_error("file", exc.message)
     return render(request, "partners/partner_import.html", {"form": form, "report": report})
 
 
@@ -145,7 +145,7 @@ def interest_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已婉拒该意向。"))
             else:
                 messages.error(request, _("请检查填写内容。"))
-        except services.PartnerError as exc:
+        except DomainError as exc:
             messages.error(request, str(exc))
         return redirect("partners:interest_detail", pk=pk)
     context = {

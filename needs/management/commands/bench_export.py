@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from needs.exports import needs_export_exporters
 from needs.models import Call, Enterprise, Need, NeedStatus, TechField
+from needs.services.exports import needs_export_exporters
 from portal.exports import exporters_workbook, workbook_bytes
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from needs.models import Call, Division, Enterprise, Need, NeedStatus, TechField
-from needs.services import reference_next
+from needs.services.submission import reference_next
 from partners.models import Partner, PartnerKind
 from portal.models import Role, User
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from matching.models import Match
 from needs import backoffice_selectors as selectors
 from needs.attachment2 import LAYOUT, TITLE, _field, attachment2_sheet_title
+from needs.errors import NeedError
 from needs.models import (
     Call,
     CooperationMode,
@@ -44,6 +44,11 @@ from portal.services import audit_log
 # minutes. Larger exports say so on their info sheet.
 ATTACHMENT2_SHEETS_MAX = 200
 LIST_SEPARATOR = "；"
+
+
+#: Sheets the apps built on needs add to the needs export (matching adds its
+#: results): each is called with the exported needs' ids and returns an exporter.
+EXTRA_SHEETS: list[Callable[[list[int]], SheetExporter]] = []
 
 
 @lru_cache(maxsize=512)
@@ -217,35 +222,6 @@ class ShortlistExporter(SheetExporter):
             ]
 
 
-class MatchesExporter(SheetExporter):
-    title = "匹配结果"
-
-    def __init__(self, need_ids: list[int]) -> None:
-        self.need_ids = need_ids
-
-    def headers(self) -> list[str]:
-        return ["需求编号", "技术需求名称", "排名", "香港机构", "匹配度", "匹配理由"]
-
-    def rows(self) -> Iterable[list]:
-        matches = (
-            Match.objects.filter(need_id__in=self.need_ids)
-            .select_related("need", "partner")
-            .order_by("need_id", "-score", "partner_id")
-        )
-        rank, current = 0, None
-        for match in matches.iterator(chunk_size=2000):
-            rank = rank + 1 if match.need_id == current else 1
-            current = match.need_id
-            yield [
-                match.need.reference,
-                match.need.title,
-                rank,
-                str(match.partner),
-                round(match.score * 100, 1),
-                LIST_SEPARATOR.join(match.reason_lines()),
-            ]
-
-
 class Attachment2Exporter(SheetExporter):
     """One need laid out like the official form (needs.attachment2.LAYOUT),
     streamed: label, value, label, value — readable by attachment2_read_sheet."""
@@ -315,8 +291,10 @@ def needs_export_exporters(*, call: Call | None, filters: dict) -> list[SheetExp
             count=count,
         ),
         ShortlistExporter(call),
-        MatchesExporter(list(needs_qs.values_list("pk", flat=True))),
     ]
+    if EXTRA_SHEETS:
+        need_ids = list(needs_qs.values_list("pk", flat=True))
+        exporters += [sheet(need_ids) for sheet in EXTRA_SHEETS]
     if with_forms:
         exporters += [Attachment2Exporter(need) for need in needs_qs]
     return exporters
@@ -330,7 +308,8 @@ def needs_export_exporters(*, call: Call | None, filters: dict) -> list[SheetExp
 def export_job_create(*, actor: User, call_id: int | None, filters: dict) -> ExportJob:
     """Record an export request and queue it after commit."""
     if not permissions.can_export(actor):
-        raise PermissionError("export not allowed")
+        raise NeedError(_("您没有导出的权限。"), code="forbidden")
+    # needs.tasks imports this module to run the job: import it on use.
     from needs.tasks import export_job_task
 
     with transaction.atomic():

@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from needs.attachment2 import attachment2_read_rows, cell_text
-from needs.exports import NEED_COLUMNS
+from needs.errors import NeedError
 from needs.forms import OTHER_ZONE, EnterpriseForm, NeedForm
 from needs.models import (
     Call,
@@ -38,8 +37,9 @@ from needs.models import (
     NeedCategory,
     NeedStatus,
 )
-from needs.screening import need_schedule_duplicate_check
-from needs.services import reference_next
+from needs.services.duplicates import need_schedule_duplicate_check
+from needs.services.exports import NEED_COLUMNS
+from needs.services.submission import reference_next
 from portal import permissions
 from portal.models import User
 from portal.services import audit_log
@@ -259,7 +259,7 @@ def _import_item(
 def needs_import_attachment2(*, actor: User, call_id: int, upload: UploadedFile) -> ImportReport:
     """Import one filled-in Attachment 2 workbook (its first sheet)."""
     if not permissions.can_import(actor):
-        raise ValidationError(_("您没有导入的权限。"))
+        raise NeedError(_("您没有导入的权限。"))
     call = Call.objects.get(pk=call_id)
     read = attachment2_read_rows(upload_rows(upload))
     report = ImportReport(filename=upload.name)
@@ -289,7 +289,7 @@ def needs_import_batch(*, actor: User, call_id: int, upload: UploadedFile) -> Im
     """Import a batch sheet: the first sheet, header row with the export's
     column labels, one need per row."""
     if not permissions.can_import(actor):
-        raise ValidationError(_("您没有导入的权限。"))
+        raise NeedError(_("您没有导入的权限。"))
     call = Call.objects.get(pk=call_id)
     rows = iter(upload_rows(upload, sheet="需求列表"))
     report = ImportReport(filename=upload.name)
@@ -297,7 +297,7 @@ def needs_import_batch(*, actor: User, call_id: int, upload: UploadedFile) -> Im
     by_label = {c.label: c.key for c in NEED_COLUMNS}
     keys = [by_label.get(cell_text(h)) for h in header]
     if "need.title" not in keys or "enterprise.credit_code" not in keys:
-        raise ValidationError(_("第一行须为导出表的列标题（至少包含“技术需求名称”和“社会统一信用代码”）。"))
+        raise NeedError(_("第一行须为导出表的列标题（至少包含“技术需求名称”和“社会统一信用代码”）。"))
     for number, values in enumerate(rows, start=2):
         if not any(v not in (None, "") for v in values):
             continue

@@ -10,7 +10,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from needs import workflow
+from needs.errors import NeedError
 from needs.models import Call, Enterprise, Need, NeedStatus, ReferenceCounter
+from needs.services.duplicates import need_schedule_duplicate_check
+from needs.signals import need_changed
+from needs.workflow import is_past_deadline, need_is_editable, need_is_withdrawable
 from portal.mail import mail_enqueue
 from portal.models import User
 from portal.services import audit_log
@@ -39,14 +44,6 @@ def _now() -> datetime:
     return timezone.now()
 
 
-class NeedError(Exception):
-    """A need cannot be changed now; the message is shown to the user."""
-
-
-class EnterpriseError(Exception):
-    """An enterprise-profile action was refused; the message is shown to the user."""
-
-
 def reference_next(*, year: int) -> str:
     """Hand out the next need reference of a year, e.g. JSHK-2026-0001.
 
@@ -63,21 +60,6 @@ def reference_next(*, year: int) -> str:
 # ---------------------------------------------------------------------------
 # Rules of the lifecycle
 # ---------------------------------------------------------------------------
-
-
-def need_is_editable(need: Need, now: datetime) -> bool:
-    """May the enterprise change this need now?
-
-    Drafts and submitted needs while the call is open; needs returned for
-    revision by staff at any time (they may be resubmitted after the deadline).
-    """
-    if need.status == NeedStatus.RETURNED:
-        return True
-    return need.status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED) and need.call.is_open(now)
-
-
-def need_is_withdrawable(need: Need, now: datetime) -> bool:
-    return need.status == NeedStatus.SUBMITTED and need.call.is_open(now)
 
 
 def _locked_need(need_id: int) -> Need:
@@ -104,12 +86,12 @@ def _need_for_write(
 def _refuse_locked(need: Need, now: datetime) -> None:
     if need_is_editable(need, now):
         return
-    if need.status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED) and now >= need.call.deadline:
+    if is_past_deadline(need, now):
         raise NeedError(
             _("本批次已于 %(deadline)s 截止，需求已锁定，本次修改未保存。")
             % {"deadline": timezone.localtime(need.call.deadline).strftime("%Y-%m-%d %H:%M")}
         )
-    if need.status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED):
+    if need.status in workflow.OPEN_FOR_EDIT:
         raise NeedError(_("本批次尚未开放，暂不能修改。"))
     raise NeedError(_("该需求当前状态为“%(status)s”，不能修改。") % {"status": need.get_status_display()})
 
@@ -188,11 +170,8 @@ def need_submit(
 def _after_submit(need: Need) -> None:
     """Work that follows every submission. Each part queues itself to run after
     commit: nothing here reads other needs while the call is locked."""
-    from matching.services import need_schedule_scoring
-    from needs.screening import need_schedule_duplicate_check
-
     need_schedule_duplicate_check(need_id=need.pk)
-    need_schedule_scoring(need_id=need.pk)
+    need_changed.send(sender=Need, need_id=need.pk)
 
 
 def need_withdraw(*, user: User, need_id: int) -> Need:
@@ -207,10 +186,8 @@ def need_withdraw(*, user: User, need_id: int) -> Need:
         need.status = NeedStatus.WITHDRAWN
         need.withdrawn_at = now
         need.save(update_fields=["status", "withdrawn_at", "updated_at"])
-        from matching.services import need_schedule_scoring
-
-        # A withdrawn need leaves matching; the matching service drops its matches.
-        need_schedule_scoring(need_id=need.pk)
+        # A withdrawn need leaves matching: the listeners drop its matches.
+        need_changed.send(sender=Need, need_id=need.pk)
         return need
 
 
@@ -295,7 +272,7 @@ def enterprise_save(*, user: User, enterprise: Enterprise) -> Enterprise:
     with transaction.atomic():
         creating = enterprise.pk is None
         if creating and user.enterprise_id is not None:
-            raise EnterpriseError(_("您的账号已属于一个企业。"))
+            raise NeedError(_("您的账号已属于一个企业。"))
         enterprise.save()
         if creating:
             user.enterprise = enterprise
