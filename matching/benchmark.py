@@ -32,7 +32,7 @@ from .scoring import (
     rank_needs_for_partner,
     rank_partners_for_need,
 )
-from .text import Concept, Glossary, default_glossary
+from .scoring.text import Concept, Glossary, default_glossary
 
 _NEED_TEMPLATES = (
     "针对{a}中的关键问题，拟开发基于{b}的{c}技术，",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import opencc
 
-GLOSSARY_PATH = Path(__file__).resolve().parent / "data" / "glossary.tsv"
+GLOSSARY_PATH = Path(__file__).resolve().parent.parent / "data" / "glossary.tsv"
 
 # Separator written between runs that must not be joined by a match (punctuation,
 # line breaks). It is neither CJK nor Latin, so no glossary term can contain it.

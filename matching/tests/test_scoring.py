@@ -16,7 +16,7 @@ from matching.scoring import (
     resolve_weights,
     score_pair,
 )
-from matching.text import default_glossary, normalise
+from matching.scoring.text import default_glossary, normalise
 
 ORGANOID_NEED = NeedDoc(
     id="n-organoid",
