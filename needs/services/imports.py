@@ -18,10 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from needs.attachment2 import attachment2_read_rows, cell_text
@@ -35,11 +33,9 @@ from needs.models import (
     HiTechZone,
     Need,
     NeedCategory,
-    NeedStatus,
 )
-from needs.services.duplicates import need_schedule_duplicate_check
 from needs.services.exports import NEED_COLUMNS
-from needs.services.submission import reference_next
+from needs.services.submission import need_submit
 from portal import permissions
 from portal.models import User
 from portal.services import audit_log
@@ -205,29 +201,17 @@ def _import_one(
     if reasons:
         raise _Rejected(reasons)
     enterprise = enterprise_form.save()
-    fields = need_form.need_fields()
     created = need is None
-    if created:
-        need = Need(enterprise=enterprise, call=call, status=NeedStatus.SUBMITTED)
-    for name, value in fields.items():
-        setattr(need, name, value)
-    if need.has_intended_partner is not True:
-        need.intended_partner_name = ""
-    now = timezone.now()
-    need.consent_share_hk = bool(need_form.cleaned_data.get("consent_share_hk"))
-    need.consent_contact_release = bool(need_form.cleaned_data.get("consent_contact_release"))
-    need.consent_version = f"import:{getattr(settings, 'CONSENT_VERSION', '')}"
-    need.consent_at = need.consent_at or now
-    if need.consent_contact_release and need.contact_consent_at is None:
-        need.contact_consent_at = now
-        need.contact_consent_version = need.consent_version
-    elif not need.consent_contact_release:
-        need.contact_consent_at, need.contact_consent_version = None, ""
-    if created:
-        need.reference = reference_next(year=call.year)
-        need.submitted_at = now
-    need.save()
-    need_schedule_duplicate_check(need_id=need.pk)
+    need = need_submit(
+        user=actor,
+        enterprise=enterprise,
+        call=call,
+        need_id=None if created else need.pk,
+        fields=need_form.need_fields(),
+        consent_share_hk=bool(need_form.cleaned_data.get("consent_share_hk")),
+        consent_contact_release=bool(need_form.cleaned_data.get("consent_contact_release")),
+        on_behalf=True,
+    )
     return ImportItem(
         label="", outcome=CREATED if created else UPDATED, reference=need.reference or "", title=need.title
     )

@@ -138,32 +138,42 @@ def need_submit(
     fields: dict[str, Any],
     consent_share_hk: bool,
     consent_contact_release: bool,
+    on_behalf: bool = False,
 ) -> Need:
     """Submit a complete need (new, draft, submitted or returned for revision).
 
     The deadline is decided here, inside the transaction, after locking the
     need and its call: the whole submission is saved, or nothing is. The first
     submission gets a reference number, kept on every later resubmission.
+
+    `on_behalf`: staff enter a form the enterprise sent them (the Excel
+    imports, whose callers check the permission). The deadline is the staff's
+    to judge, a need already in screening keeps its status, the consent is
+    recorded as taken from the form, and no receipt is mailed.
     """
     with transaction.atomic():
         need, now = _need_for_write(user=user, enterprise=enterprise, call=call, need_id=need_id)
-        _refuse_locked(need, now)
+        if not on_behalf:
+            _refuse_locked(need, now)
         was_submitted = need.reference is not None
         _apply(need, fields)
-        need.status = NeedStatus.SUBMITTED
+        if not on_behalf or need.status in workflow.DRAFT_ALLOWED:
+            need.status = NeedStatus.SUBMITTED
         if need.reference is None:
             need.reference = reference_next(year=need.call.year)
         if need.submitted_at is None:
             need.submitted_at = now
+        version = f"import:{settings.CONSENT_VERSION}" if on_behalf else settings.CONSENT_VERSION
         need.consent_share_hk = consent_share_hk
-        _contact_consent_set(need, consent_contact_release, now)
-        need.consent_version = settings.CONSENT_VERSION
-        need.consent_at = now
+        _contact_consent_set(need, consent_contact_release, now, version)
+        need.consent_version = version
+        need.consent_at = need.consent_at if on_behalf and need.consent_at else now
         need.save()
         _after_submit(need)
-        need_id = need.pk
-        language = getattr(user, "language", settings.LANGUAGE_CODE)
-        transaction.on_commit(lambda: _enqueue_receipt(need_id, language, was_submitted))
+        if not on_behalf:
+            need_id = need.pk
+            language = getattr(user, "language", settings.LANGUAGE_CODE)
+            transaction.on_commit(lambda: _enqueue_receipt(need_id, language, was_submitted))
         return need
 
 
@@ -191,10 +201,11 @@ def need_withdraw(*, user: User, need_id: int) -> Need:
         return need
 
 
-def _contact_consent_set(need: Need, given: bool, now: datetime) -> None:
+def _contact_consent_set(need: Need, given: bool, now: datetime, version: str = "") -> None:
     """Record the enterprise's answer on contact release. A yes keeps the
     moment and wording of the first yes (under the current wording); a no
     clears them, so no contact goes out until it says yes again."""
+    version = version or settings.CONSENT_VERSION
     if not given:
         need.consent_contact_release = False
         need.contact_consent_at = None
@@ -203,12 +214,12 @@ def _contact_consent_set(need: Need, given: bool, now: datetime) -> None:
     already = (
         need.consent_contact_release
         and need.contact_consent_at is not None
-        and need.contact_consent_version == settings.CONSENT_VERSION
+        and need.contact_consent_version == version
     )
     need.consent_contact_release = True
     if not already:
         need.contact_consent_at = now
-        need.contact_consent_version = settings.CONSENT_VERSION
+        need.contact_consent_version = version
 
 
 def need_contact_consent_give(*, user: User, need_id: int) -> Need:

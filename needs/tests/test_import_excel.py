@@ -13,7 +13,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from needs.attachment2 import attachment2_workbook
-from needs.models import Enterprise, Need, NeedStatus
+from matching.models import MatchRun, RunKind
+from needs.models import Enterprise, MatchingState, Need, NeedStatus
 from needs.services.exports import NeedsExporter
 from portal.exports import exporters_workbook, workbook_bytes, write_cell
 from portal.models import AuditEntry
@@ -221,3 +222,20 @@ def test_attachment2_import_records_when_contact_release_was_agreed(
     assert need.contact_consent_at is not None
     assert need.contact_consent_version == need.consent_version
     assert need.contact_consent_version.startswith("import:")
+
+
+def test_an_imported_need_goes_to_matching_like_a_need_submitted_on_the_web(
+    need, staff_user, client_as, current_call, django_capture_on_commit_callbacks
+):
+    wb = attachment2_workbook(Need.objects.get(pk=need.pk))
+    _set(wb.active, "需求编号", None)
+    _set(wb.active, "社会统一信用代码", NEW_CODE)
+    _set(wb.active, "企业名称", "江苏丙科技有限公司")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _post(client_as(staff_user), _xlsx(wb), "attachment2", current_call).content.decode()
+
+    assert 'id="created-count">1<' in page
+    created = Need.objects.get(enterprise__credit_code=NEW_CODE)
+    assert MatchRun.objects.filter(need=created, kind=RunKind.NEED).exists()
+    assert created.matching_state != MatchingState.NONE
