@@ -9,7 +9,9 @@ class MatchingConfig(AppConfig):
         from matching import exports, services
         from needs.services.exports import EXTRA_SHEETS
         from needs.signals import need_changed
+        from partners.signals import partner_changed
 
         need_changed.connect(services.need_changed_received, dispatch_uid="matching.need_changed")
+        partner_changed.connect(services.partner_changed_received, dispatch_uid="matching.partner_changed")
         if exports.MatchesExporter not in EXTRA_SHEETS:
             EXTRA_SHEETS.append(exports.MatchesExporter)

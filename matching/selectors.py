@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from matching.documents import scorable_needs
 from matching.models import Decision, Match, MatchDecision, MatchRun, RunKind, RunStatus
 from matching.reasons import part_rows
 from needs.models import Call, Need, NeedStatus
 from partners.models import Partner
+from partners.selectors import hk_need_present, hk_need_projection
 
 
 @dataclass
@@ -29,8 +31,6 @@ class ReviewRow:
 def needs_for_matching(*, state: str = "") -> QuerySet[Need]:
     """Needs taking part in matching, with their match count, best score and
     accepted pairs, newest first."""
-    from matching.documents import scorable_needs
-
     qs = (
         scorable_needs()
         .select_related("enterprise", "call")
@@ -151,8 +151,6 @@ def hk_recommended_needs(*, partner: Partner, script: str = "") -> list[dict]:
     enterprise's private fields (only contacts staff released to this partner),
     restricted to needs whose current matches include the partner.
     """
-    from partners.selectors import hk_need_present, hk_need_projection
-
     scores = dict(
         Match.objects.filter(partner=partner)
         .exclude(need__match_decisions__partner=partner, need__match_decisions__decision=Decision.DISMISSED)

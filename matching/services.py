@@ -9,7 +9,7 @@ left out of every rescore.
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -48,9 +48,9 @@ UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING)
 # queued the work must still succeed; the periodic pick-up scores the need later.
 ENQUEUE_ERRORS = (BrokerError, ConnectionError, TimeoutError)
 
-#: Called after each need of a full rescore. Tests set it (in a worker started
-#: from ``matching/tests/worker_app.py``) to slow a run down and kill it midway.
-STEP_HOOK: Callable[[MatchRun], None] | None = None
+#: A full rescore's hard time limit in the worker (seconds); a full run younger
+#: than this may still be working.
+RESCORE_TIME_LIMIT = 2 * 60 * 60
 
 
 class MatchingError(DomainError):
@@ -80,6 +80,7 @@ def _enqueue(run_id: int, kind: str) -> None:
     """Hand a run to Celery. A broker that is down is logged, never raised, so
     the caller's request succeeds: a need run stays queued (the need pending)
     for the periodic pick-up; other runs are marked failed."""
+    # matching.tasks imports this module to run the work: import it on use.
     from matching import tasks
 
     task = {
@@ -131,6 +132,11 @@ def need_changed_received(sender, *, need_id: int, **kwargs) -> None:
     need_schedule_scoring(need_id=need_id)
 
 
+def partner_changed_received(sender, *, partner_id: int, **kwargs) -> None:
+    """partners.signals.partner_changed: score the partner against all needs."""
+    partner_schedule_scoring(partner_id=partner_id)
+
+
 def partner_schedule_scoring(*, partner_id: int) -> MatchRun:
     """Queue scoring of one partner against all needs after the caller's
     transaction commits. A run still waiting for the same partner is reused, so a
@@ -148,16 +154,12 @@ def full_rescore_start(*, actor: User) -> MatchRun:
     """Staff start a rescore of every need against the whole directory."""
     with transaction.atomic():
         # A full run started within the task time limit may still be working.
-        recent = timezone.now() - timedelta(seconds=_run_time_limit())
+        recent = timezone.now() - timedelta(seconds=RESCORE_TIME_LIMIT)
         if MatchRun.objects.filter(kind=RunKind.FULL, status__in=UNFINISHED, created_at__gte=recent).exists():
             raise MatchingError(_("已有全量重新匹配正在进行，请等待其完成。"))
         run = _create_run(kind=RunKind.FULL, trigger=RunTrigger.STAFF, started_by=actor)
         audit_log(actor=actor, action="matching.rescore_all", obj=run)
     return run
-
-
-def _run_time_limit() -> int:
-    return 2 * 60 * 60
 
 
 # --------------------------------------------------------------------------- execution
@@ -306,8 +308,6 @@ def _execute_full(run: MatchRun) -> None:
             MatchRun.objects.filter(pk=run.pk).update(
                 cursor=doc.id, processed=F("processed") + 1, matches_written=F("matches_written") + written
             )
-        if STEP_HOOK is not None:
-            STEP_HOOK(run)
     with transaction.atomic():
         # Matches of needs that left matching or of partners that left the directory.
         Match.objects.exclude(need__in=scorable_needs()).delete()
@@ -377,7 +377,7 @@ def _execute_partner(run: MatchRun) -> None:
 def pending_needs_score() -> int:
     """Score needs still marked "matching pending" (their job never reached a
     worker, e.g. the broker was down). Returns how many needs were scored."""
-    stale = timezone.now() - timedelta(seconds=_run_time_limit())
+    stale = timezone.now() - timedelta(seconds=RESCORE_TIME_LIMIT)
     done = 0
     for need_id in list(
         scorable_needs()

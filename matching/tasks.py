@@ -36,7 +36,12 @@ def score_partner(run_id: int) -> None:
         services.run_execute(run_id=run_id)
 
 
-@shared_task(name="matching.tasks.rescore_all", time_limit=2 * 60 * 60, soft_time_limit=115 * 60, **RETRY)
+@shared_task(
+    name="matching.tasks.rescore_all",
+    time_limit=services.RESCORE_TIME_LIMIT,
+    soft_time_limit=115 * 60,
+    **RETRY,
+)
 def rescore_all(run_id: int) -> None:
     """Rescore every need against the whole directory (resumable)."""
     with translation.override("zh-hans"):

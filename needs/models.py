@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -482,8 +483,6 @@ class Rubric(models.Model):
         return f"{self.call}"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         total = sum(int(c.get("weight", 0)) for c in self.criteria)
         if total != 100:
             raise ValidationError(_("各评分项权重之和必须为 100（当前为 %(total)d）。") % {"total": total})

@@ -3,15 +3,14 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from needs.services import duplicates, exports, screening, submission
 from portal.mail import MAIL_TASK_OPTIONS
 
 
 @shared_task(name="needs.tasks.export_job", time_limit=15 * 60, soft_time_limit=14 * 60)
 def export_job_task(job_id: int) -> None:
     """Write the workbook of one ExportJob (idempotent: a finished job is kept)."""
-    from needs.services.exports import export_job_run
-
-    export_job_run(job_id=job_id)
+    exports.export_job_run(job_id=job_id)
 
 
 @shared_task(
@@ -29,22 +28,16 @@ def export_job_task(job_id: int) -> None:
 def flag_duplicates(need_id: int) -> None:
     """Flag the needs of the call that look like this one (idempotent: a rerun
     leaves the same flags). Queued after a submission commits."""
-    from needs.services.duplicates import need_flag_duplicates
-
-    need_flag_duplicates(need_id=need_id)
+    duplicates.need_flag_duplicates(need_id=need_id)
 
 
 @shared_task(name="needs.tasks.send_need_receipt", **MAIL_TASK_OPTIONS)
 def send_need_receipt(need_id: int, language: str, edited: bool = False) -> None:
     """E-mail the receipt of a submission (queued after the submission commits)."""
-    from needs.services.submission import need_send_receipt
-
-    need_send_receipt(need_id=need_id, language=language, edited=edited)
+    submission.need_send_receipt(need_id=need_id, language=language, edited=edited)
 
 
 @shared_task(name="needs.tasks.send_screening_notice", **MAIL_TASK_OPTIONS)
 def send_screening_notice(event_id: int) -> None:
     """E-mail the enterprise about a screening decision (queued after it commits)."""
-    from needs.services.screening import screening_notify
-
-    screening_notify(event_id=event_id)
+    screening.screening_notify(event_id=event_id)

@@ -347,7 +347,3 @@ def releases_of_enterprise(*, enterprise: Enterprise | None) -> QuerySet[Contact
         .select_related("need", "partner")
         .order_by("-released_at")
     )
-
-
-def need_of_interest_is_published(*, need_id: int) -> bool:
-    return needs_published().filter(pk=need_id).exists()

@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import services as matching_services
 from needs.models import CooperationMode, Need, TechField
 from needs.selectors import needs_published
 from partners import tasks
@@ -26,6 +25,7 @@ from partners.models import (
     PartnerKind,
 )
 from partners.scripts import to_hans
+from partners.signals import partner_changed
 from portal.errors import DomainError
 from portal.mail import mail_enqueue
 from portal.models import User
@@ -85,7 +85,7 @@ def _partner_set_fields(partner: Partner, fields) -> bool:
 
 
 def _after_partner_change(partner: Partner) -> None:
-    matching_services.partner_schedule_scoring(partner_id=partner.pk)
+    partner_changed.send(sender=Partner, partner_id=partner.pk)
 
 
 def partner_create(*, actor: User | None, data: dict, fields=None) -> Partner:

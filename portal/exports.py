@@ -4,7 +4,7 @@ Exporters only yield rows; this module turns them into an .xlsx. Every cell
 that comes from a user is written as text, so a value such as "=HYPERLINK(...)"
 stays a string and never becomes a formula. In .xlsx the text is kept exactly
 (string cell type plus Excel's quote-prefix style, so editing the cell in
-Excel keeps it text); `safe_text` (apostrophe) is for CSV and other plain text.
+Excel keeps it text).
 """
 
 import gc
@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
+from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -31,13 +33,6 @@ def _fit(value: str) -> str:
     if len(value) <= CELL_MAX_CHARS:
         return value
     return value[: CELL_MAX_CHARS - len(CUT_MARK)] + CUT_MARK
-
-
-def safe_text(value: str) -> str:
-    """Neutralise a string a spreadsheet would read as a formula."""
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def cell_value(value):
@@ -71,15 +66,7 @@ def write_cell(ws: Worksheet, row: int, column: int, value) -> Cell:
     return cell
 
 
-def append_row(ws: Worksheet, values: Sequence) -> None:
-    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
-    for column, value in enumerate(values, start=1):
-        write_cell(ws, row, column, value)
-
-
 def _text_cell(ws, value: str):
-    from openpyxl.cell import WriteOnlyCell
-
     cell = WriteOnlyCell(ws, value=value)
     cell.data_type = "s"
     cell.quotePrefix = True
@@ -192,6 +179,4 @@ def xlsx_response(wb: Workbook, filename: str) -> HttpResponse:
 
 
 def _quote(filename: str) -> str:
-    from urllib.parse import quote
-
     return quote(filename)

@@ -7,7 +7,6 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Partner
 from portal.models import AuditEntry, Role, User
 
 
@@ -96,13 +95,15 @@ class InviteForm(forms.Form):
     )
     partner = forms.ModelChoiceField(
         label=_("所属香港机构"),
-        queryset=Partner.objects.filter(is_active=True),
+        queryset=None,  # the active partners, set from User.partner below
         required=False,
         help_text=_("仅香港机构用户需要选择。"),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        partners = User._meta.get_field("partner").related_model
+        self.fields["partner"].queryset = partners.objects.filter(is_active=True)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("发送邀请")))
 

@@ -18,12 +18,8 @@ from portal.forms import AuditFilterForm, InvitationSignupForm, InviteForm, Logi
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    call = selectors.call_current()
-    return render(
-        request,
-        "portal/home.html",
-        {"call": call, "seconds_left": selectors.call_seconds_left(call)},
-    )
+    # The current call comes from the needs app's template tag.
+    return render(request, "portal/home.html")
 
 
 @login_required

@@ -17,4 +17,10 @@ def _install_step_delay(**_kwargs) -> None:
     if delay:
         from matching import services
 
-        services.STEP_HOOK = lambda _run: time.sleep(delay)
+        mark_done = services._mark_need_done
+
+        def mark_done_slowly(need_id, run):
+            mark_done(need_id, run)
+            time.sleep(delay)
+
+        services._mark_need_done = mark_done_slowly

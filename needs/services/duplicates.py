@@ -191,7 +191,7 @@ def need_schedule_duplicate_check(*, need_id: int) -> None:
 
 
 def _enqueue_duplicate_check(need_id: int) -> None:
-    # needs.tasks imports this module's services; import it on use.
+    # needs.tasks imports this module to run the work: import it on use.
     from needs.tasks import flag_duplicates
 
     try:

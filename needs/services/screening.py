@@ -110,7 +110,7 @@ def need_screen(
 
 
 def _enqueue_screening_notice(event_id: int) -> None:
-    # needs.tasks imports this module's services; import it on use.
+    # needs.tasks imports this module to run the work: import it on use.
     from needs.tasks import send_screening_notice
 
     mail_enqueue(send_screening_notice, event_id)

@@ -50,7 +50,6 @@ def reference_next(*, year: int) -> str:
     The counter row is locked, so two submissions at once never share a number.
     Must run inside the caller's transaction.
     """
-    assert transaction.get_connection().in_atomic_block, "reference_next needs a transaction"
     counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
@@ -253,7 +252,7 @@ def need_contact_consent_give(*, user: User, need_id: int) -> Need:
 
 
 def _enqueue_receipt(need_id: int, language: str, edited: bool) -> None:
-    # needs.tasks imports these services; import it on use.
+    # needs.tasks imports this module to run the work: import it on use.
     from needs.tasks import send_need_receipt
 
     mail_enqueue(send_need_receipt, need_id, language, edited)

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from needs.attachment2 import attachment2_workbook
 from matching.models import MatchRun, RunKind
+from needs.attachment2 import attachment2_workbook
 from needs.models import Enterprise, MatchingState, Need, NeedStatus
 from needs.services.exports import NeedsExporter
 from portal.exports import exporters_workbook, workbook_bytes, write_cell

@@ -14,7 +14,6 @@ from needs.services import submission
 from portal import exports, permissions
 from portal import services as portal_services
 from portal.errors import DomainError
-from portal.selectors import call_current, call_seconds_left
 
 
 def _no_profile(request: HttpRequest) -> HttpResponse:
@@ -26,12 +25,12 @@ def _no_profile(request: HttpRequest) -> HttpResponse:
 def enterprise_home(request: HttpRequest) -> HttpResponse:
     if not request.user.enterprise_id:
         return _no_profile(request)
-    call = call_current()
+    call = selectors.call_current()
     context = {
         "rows": selectors.enterprise_need_rows(enterprise_id=request.user.enterprise_id),
         "call": call,
         "call_open": selectors.call_open_current() is not None,
-        "seconds_left": call_seconds_left(call),
+        "seconds_left": selectors.call_seconds_left(call),
     }
     return render(request, "needs/enterprise_home.html", context)
 
@@ -112,7 +111,7 @@ def _need_form(request: HttpRequest, *, need: Need | None, call: Call, draft_all
         "need": need,
         "call": call,
         "tech_tree": selectors.tech_field_tree(),
-        "seconds_left": call_seconds_left(call),
+        "seconds_left": selectors.call_seconds_left(call),
     }
     return render(request, "needs/need_form.html", context)
 

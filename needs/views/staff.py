@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 from needs import backoffice_selectors as selectors
 from needs.backoffice_forms import CallPickForm, ImportForm, ImportKind, NeedFilterForm, ScreeningForm
 from needs.models import Call, DuplicateFlag, ExportJob, ExportJobStatus, Need
+from needs.selectors import call_seconds_left
 from needs.services import duplicates, exports, imports, screening
 from portal import permissions
 from portal.errors import DomainError
 from portal.middleware import accepts_upload
-from portal.selectors import call_seconds_left
 
 
 def call_picked(request: HttpRequest) -> tuple[Call | None, CallPickForm]:
