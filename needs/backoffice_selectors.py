@@ -82,8 +82,9 @@ def needs_for_back_office(*, call: Call | None, filters: dict | None = None) -> 
 
 
 def need_for_back_office(*, need_id: int) -> Need:
-    """One need with its history and open duplicate flags (404 via the view)."""
-    return (
+    """One need with its history and open duplicate flags; 404 if the back
+    office does not see it."""
+    return get_object_or_404(
         Need.objects.filter(status__in=workflow.BACK_OFFICE)
         .select_related(
             "enterprise",
@@ -106,8 +107,8 @@ def need_for_back_office(*, need_id: int) -> Need:
                 ),
                 to_attr="open_duplicate_flags",
             ),
-        )
-        .get(pk=need_id)
+        ),
+        pk=need_id,
     )
 
 

@@ -51,7 +51,9 @@ def shortlist_add(*, actor: User, need_id: int, justification: str) -> Shortlist
     if not justification:
         raise NeedError(_("请填写入选理由。"), code="justification_required")
     with transaction.atomic():
-        need = Need.objects.select_related("call").get(pk=need_id)
+        need = Need.objects.select_related("call").filter(pk=need_id).first()
+        if need is None:
+            raise NeedError(_("需求不存在。"), code="not_found")
         if need.status not in workflow.PUBLISHED:
             raise NeedError(_("只有已发布的需求可以列入入选名单。"), code="not_accepted")
         shortlist = _shortlist_open(call=need.call)

@@ -66,10 +66,7 @@ def staff_need_list(request: HttpRequest) -> HttpResponse:
 
 @permissions.require(permissions.can_view_back_office)
 def staff_need_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        need = selectors.need_for_back_office(need_id=pk)
-    except Need.DoesNotExist:
-        raise Http404
+    need = selectors.need_for_back_office(need_id=pk)
     can_screen = permissions.can_screen_needs(request.user)
     return render(
         request,

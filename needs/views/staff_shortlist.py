@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from needs import backoffice_selectors as selectors
 from needs.backoffice_forms import CallPickForm, CompareForm, RubricForm, ScoreForm, ShortlistAddForm
-from needs.models import Call, Need
+from needs.models import Call
 from needs.services import review
 from needs.services import shortlist as shortlists
 from needs.views.staff import call_picked
@@ -104,8 +104,8 @@ def staff_shortlist_add(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 **{"need_id": form.cleaned_data["need"], "justification": form.cleaned_data["justification"]},
             )
-        except (DomainError, Need.DoesNotExist) as error:
-            messages.error(request, getattr(error, "message", _("需求不存在。")))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, _("已列入入选名单。"))
     return redirect("needs:staff_shortlist")
@@ -114,10 +114,8 @@ def staff_shortlist_add(request: HttpRequest) -> HttpResponse:
 @permissions.require(permissions.can_screen_needs)
 @require_POST
 def staff_shortlist_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        shortlists.shortlist_remove(actor=request.user, need_id=pk)
-    except Need.DoesNotExist:
-        raise Http404
+    need = selectors.need_for_back_office(need_id=pk)
+    shortlists.shortlist_remove(actor=request.user, need_id=need.pk)
     messages.success(request, _("已移出入选名单。"))
     return redirect("needs:staff_shortlist")
 
