@@ -29,12 +29,24 @@ def audit_log(
     )
 
 
+class AccountError(DomainError):
+    """An account cannot be created; the message is shown at the e-mail field."""
+
+
+def _email_taken(message: str) -> AccountError:
+    # A request that passed the form's check lost the race to another one.
+    return AccountError(message, code="email_taken")
+
+
 def user_register_enterprise(*, email: str, password: str, full_name: str = "") -> User:
     """Self-registration: only enterprise users may sign themselves up."""
-    with transaction.atomic():
-        return User.objects.create_user(
-            email=email, password=password, full_name=full_name, role=Role.ENTERPRISE
-        )
+    try:
+        with transaction.atomic():
+            return User.objects.create_user(
+                email=email, password=password, full_name=full_name, role=Role.ENTERPRISE
+            )
+    except IntegrityError:
+        raise _email_taken(_("该邮箱已注册，请直接登录或找回密码。")) from None
 
 
 def user_invite(
@@ -49,14 +61,18 @@ def user_invite(
     e-mail the person a link to set one (Django's password-reset token)."""
     language = "zh-hant" if role == Role.HK else settings.LANGUAGE_CODE
     with transaction.atomic():
-        user = User.objects.create_user(
-            email=email,
-            password=None,
-            full_name=full_name,
-            role=role,
-            partner=partner if role == Role.HK else None,
-            language=language,
-        )
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=None,
+                    full_name=full_name,
+                    role=role,
+                    partner=partner if role == Role.HK else None,
+                    language=language,
+                )
+        except IntegrityError:
+            raise _email_taken(_("该邮箱已有账号。")) from None
         audit_log(actor=actor, action="user.invite", obj=user, data={"role": role})
 
         user_id = user.pk

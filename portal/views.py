@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal import health, login_throttle, permissions, selectors, services
+from portal.errors import DomainError
 from portal.forms import AuditFilterForm, InvitationSignupForm, InviteForm, LoginForm, RegistrationForm
 
 
@@ -68,14 +69,18 @@ def register(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_register_enterprise(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            full_name=form.cleaned_data["full_name"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("注册成功。请先填写企业基本信息。"))
-        return redirect("dashboard")
+        try:
+            user = services.user_register_enterprise(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
+        except DomainError as error:
+            form.add_error("email", error.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("注册成功。请先填写企业基本信息。"))
+            return redirect("dashboard")
     return render(request, "registration/register.html", {"form": form})
 
 
@@ -83,9 +88,13 @@ def register(request: HttpRequest) -> HttpResponse:
 def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.user_invite(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("已向 %(email)s 发送邀请邮件。") % {"email": user.email})
-        return redirect("invite")
+        try:
+            user = services.user_invite(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, _("已向 %(email)s 发送邀请邮件。") % {"email": user.email})
+            return redirect("invite")
     return render(request, "portal/invite.html", {"form": form, "page_title": _("邀请用户")})
 
 

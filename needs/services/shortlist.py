@@ -22,7 +22,9 @@ from portal.services import audit_log
 
 def _shortlist_open(*, call: Call) -> Shortlist:
     """The call's editable version: the open one, or a new version that starts
-    as a copy of the latest frozen one."""
+    as a copy of the latest frozen one. The call row is locked first, so two
+    staff acting right after a freeze share one new version."""
+    Call.objects.select_for_update().filter(pk=call.pk).first()
     open_version = Shortlist.objects.select_for_update().filter(call=call, frozen_at__isnull=True).first()
     if open_version is not None:
         return open_version

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -283,7 +283,17 @@ def enterprise_save(*, user: User, enterprise: Enterprise) -> Enterprise:
         creating = enterprise.pk is None
         if creating and user.enterprise_id is not None:
             raise NeedError(_("您的账号已属于一个企业。"))
-        enterprise.save()
+        try:
+            with transaction.atomic():
+                enterprise.save()
+        except IntegrityError:
+            # Another request registered the same credit code after the form's check.
+            if creating:
+                enterprise.pk = None
+            raise NeedError(
+                _("该信用代码的企业已在平台注册。请联系已注册的同事在“企业信息”页面添加您的邮箱。"),
+                code="uscc_taken",
+            ) from None
         if creating:
             user.enterprise = enterprise
             user.save(update_fields=["enterprise"])

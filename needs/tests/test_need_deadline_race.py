@@ -31,7 +31,7 @@ FIELDS = {
 def _postgres_only(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("row locks need PostgreSQL")
-    monkeypatch.setattr("matching.submission.need_schedule_scoring", lambda *, need_id: None)
+    monkeypatch.setattr("matching.services.need_schedule_scoring", lambda *, need_id: None)
 
 
 def _race(need: Need, user, *, deadline_passes: bool, lock_model, monkeypatch):

@@ -43,7 +43,7 @@ def enterprise_profile(request: HttpRequest) -> HttpResponse:
         try:
             submission.enterprise_save(user=request.user, enterprise=form.instance)
         except DomainError as error:
-            form.add_error(None, str(error))
+            form.add_error("credit_code" if error.code == "uscc_taken" else None, error.message)
         else:
             for warning in form.warnings:
                 messages.warning(request, warning)
@@ -105,7 +105,7 @@ def _need_form(request: HttpRequest, *, need: Need | None, call: Call, draft_all
         try:
             return _save_need(request, form, need=need, call=call)
         except DomainError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, error.message)
     context = {
         "form": form,
         "need": need,

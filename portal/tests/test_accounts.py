@@ -327,3 +327,21 @@ def test_an_invitation_is_saved_when_the_mail_server_is_down(
     assert response.status_code == 302
     assert User.objects.filter(email="liaison@polyu.example.hk", role=Role.HK).exists()
     assert AuditEntry.objects.filter(action="user.invite").count() == 1
+
+
+def test_an_email_registered_after_the_forms_check_is_refused_at_the_field(client, monkeypatch):
+    real_create = User.objects.create_user
+
+    def other_request_wins(email, password=None, **extra):
+        # The same address registers in another request between the check and the insert.
+        real_create(email=email, password="Other-Password-1", role=Role.ENTERPRISE)
+        return real_create(email=email, password=password, **extra)
+
+    monkeypatch.setattr(User.objects, "create_user", other_request_wins)
+
+    response = _register(client)
+
+    assert response.status_code == 200
+    assert "该邮箱已注册" in response.context["form"].errors["email"][0]
+    assert 'value="王敏"' in response.content.decode()
+    assert not User.objects.filter(full_name="王敏").exists()
