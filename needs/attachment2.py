@@ -8,40 +8,28 @@ All user text goes through portal.exports, so it is never a formula.
 """
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import models
 from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from needs.models import (
-    CooperationMode,
-    Division,
-    EnterpriseType,
-    HiTechZone,
-    Industry,
-    Need,
-    NeedCategory,
-    TechField,
-)
-from portal.exports import FORMULA_PREFIXES, write_cell
+from needs.models import Division, HiTechZone, Industry, Need, TechField
+from needs.spec import FIELD_PATH_LABEL, FIELDS, SECTIONS, Item, cell_text, zh
+from portal.exports import write_cell
 
 TITLE = "江苏企业与香港技术合作需求信息表"
 TICKED, UNTICKED = "☑", "☐"
 YES_NO = ((True, "是"), (False, "否"))
-LEVEL_LABELS = ("一级分类", "二级分类", "三级分类")
-
-SECTION_1 = "1、企业基本信息"
-SECTION_2 = "2、企业技术需求信息"
-SECTION_3 = "3、香港意向合作机构要求"
-SECTION_CONSENT = "授权与同意"
+LEVELS = [i for i in FIELDS if i.name.startswith("field_l")]
 
 
-def _boxes(options: Iterable[tuple[Any, str]], chosen) -> str:
+def boxes(options: Iterable[tuple[Any, str]], chosen) -> str:
     chosen = chosen if isinstance(chosen, (list, tuple, set)) else [chosen]
     return "  ".join(f"{TICKED if value in chosen else UNTICKED}{label}" for value, label in options)
 
@@ -52,7 +40,7 @@ def _choices(text_choices) -> list[tuple[str, str]]:
 
 
 def _field(f: TechField | None, level: int) -> str:
-    return f"{LEVEL_LABELS[level]}：{f.code} {f.name_zh}" if f else f"{LEVEL_LABELS[level]}："
+    return f"{LEVELS[level].label}：{f.code} {f.name_zh}" if f else f"{LEVELS[level].label}："
 
 
 def _division(d: Division | None) -> str:
@@ -61,74 +49,45 @@ def _division(d: Division | None) -> str:
     return f"{d.name_zh}（{d.parent.name_zh}）" if d.parent_id else d.name_zh
 
 
-def _zone(e) -> str:
-    if e.hitech_zone_id:
-        return e.hitech_zone.name_zh
-    return e.hitech_zone_other
+def _sheet_value(item: Item, need: Need) -> Any:
+    if isinstance(item.field, models.BooleanField):
+        return boxes(YES_NO, item.value(need))
+    if item.choices:
+        return boxes(_choices(item.choices), item.value(need))
+    if item.name == "division":
+        return _division(item.value(need))
+    return item.get(need)
 
 
 def _local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-# Each row: a section title (str) or a list of (label, value-of-need) pairs.
-Row = str | list[tuple[str, Callable[[Need], Any]]]
+def attachment2_rows(need: Need) -> Iterator[tuple[str, list]]:
+    """The form's rows, each ("section", [title]), ("field", [label, l1, l2, l3])
+    or ("pairs", [label, value, label, value] or [label, value])."""
+    yield "pairs", ["需求编号", need.reference or "", "征集批次", need.call.title]
+    section, pending = None, []
+    for item in FIELDS:
+        if item.section != section or item.wide or item in LEVELS:
+            if pending:
+                yield "pairs", pending
+            pending = []
+        if item.section != section:
+            section = item.section
+            yield "section", [zh(SECTIONS[section])]
+        if item.name == "field_l1":
+            levels = (need.field_l1, need.field_l2, need.field_l3)
+            yield "field", [zh(FIELD_PATH_LABEL), *(_field(f, level) for level, f in enumerate(levels))]
+        elif item not in LEVELS:
+            pending += [item.label, _sheet_value(item, need)]
+            if item.wide or len(pending) == 4:
+                yield "pairs", pending
+                pending = []
+    if pending:
+        yield "pairs", pending
+    yield "pairs", ["同意条款版本", need.consent_version, "同意时间", _local(need.consent_at)]
 
-LAYOUT: list[Row] = [
-    [("需求编号", lambda n: n.reference or ""), ("征集批次", lambda n: n.call.title)],
-    SECTION_1,
-    [("企业名称", lambda n: n.enterprise.name)],
-    [
-        ("社会统一信用代码", lambda n: n.enterprise.credit_code),
-        ("成立时间", lambda n: n.enterprise.founded_on),
-    ],
-    [
-        ("企业类型", lambda n: _boxes(_choices(EnterpriseType), n.enterprise.enterprise_type)),
-        ("所属行业", lambda n: str(n.enterprise.industry) if n.enterprise.industry_id else ""),
-    ],
-    [
-        ("主营业务和专业领域", lambda n: n.enterprise.main_business),
-        ("主要产品和服务", lambda n: n.enterprise.main_products),
-    ],
-    [
-        ("是否高新技术企业", lambda n: _boxes(YES_NO, n.enterprise.is_high_tech)),
-        ("上一年度营业总收入（万元）", lambda n: n.enterprise.revenue_last_year),
-    ],
-    [
-        ("是否在高新区内", lambda n: _boxes(YES_NO, n.enterprise.in_hitech_zone)),
-        ("高新区名称", lambda n: _zone(n.enterprise)),
-    ],
-    [("员工总数", lambda n: n.enterprise.employees), ("研发人员数", lambda n: n.enterprise.rnd_staff)],
-    [
-        ("企业地址", lambda n: n.enterprise.address),
-        ("所在县(市、区)", lambda n: _division(n.enterprise.division)),
-    ],
-    [("联系人", lambda n: n.enterprise.contact_name), ("联系电话", lambda n: n.enterprise.contact_phone)],
-    [("电子邮件", lambda n: n.enterprise.contact_email), ("企业网址", lambda n: n.enterprise.website)],
-    [("企业基本情况简介", lambda n: n.enterprise.introduction)],
-    SECTION_2,
-    [("技术需求名称", lambda n: n.title)],
-    "FIELD",
-    [
-        ("意向投入金额（万元）", lambda n: n.intended_investment),
-        ("项目拟投入总金额（万元）", lambda n: n.total_investment),
-    ],
-    [("需求类别", lambda n: _boxes(_choices(NeedCategory), n.categories))],
-    [("需求内容描述", lambda n: n.description)],
-    [("现有基础", lambda n: n.basis)],
-    SECTION_3,
-    [("港方机构应具备的条件", lambda n: n.partner_requirements)],
-    [("港方机构在项目合作中承担的工作", lambda n: n.partner_role)],
-    [
-        ("是否已有港方意向合作单位", lambda n: _boxes(YES_NO, n.has_intended_partner)),
-        ("港方意向合作单位全称", lambda n: n.intended_partner_name),
-    ],
-    [("合作方式", lambda n: _boxes(_choices(CooperationMode), n.cooperation_modes))],
-    SECTION_CONSENT,
-    [("同意向香港机构公开需求", lambda n: _boxes(YES_NO, n.consent_share_hk))],
-    [("同意交流中心向其推荐的香港机构提供联系方式", lambda n: _boxes(YES_NO, n.consent_contact_release))],
-    [("同意条款版本", lambda n: n.consent_version), ("同意时间", lambda n: _local(n.consent_at))],
-]
 
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -161,22 +120,16 @@ def attachment2_write_sheet(ws: Worksheet, need: Need) -> None:
     write_cell(ws, 1, 1, TITLE).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    row = 2
-    for spec in LAYOUT:
-        row += 1
-        if spec == "FIELD":
-            _label(ws, row, 1, "所属技术领域")
-            for level, f in enumerate((need.field_l1, need.field_l2, need.field_l3)):
-                _value(ws, row, 2 + level, _field(f, level))
-        elif isinstance(spec, str):
-            write_cell(ws, row, 1, spec).font = Font(bold=True, size=12)
+    for row, (kind, cells) in enumerate(attachment2_rows(need), start=3):
+        if kind == "section":
+            write_cell(ws, row, 1, cells[0]).font = Font(bold=True, size=12)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-        else:
-            for index, (label, getter) in enumerate(spec):
-                _label(ws, row, 1 + 2 * index, label)
-                _value(ws, row, 2 + 2 * index, getter(need))
-            if len(spec) == 1:
-                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+            continue
+        _label(ws, row, 1, cells[0])
+        for column, value in enumerate(cells[1:], start=2):
+            (_label if kind == "pairs" and column == 3 else _value)(ws, row, column, value)
+        if len(cells) == 2:
+            ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
     ws.print_options.gridLines = False
     ws.page_setup.fitToWidth = 1
 
@@ -199,46 +152,6 @@ def attachment2_workbook(needs: Need | Iterable[Need]) -> Workbook:
 # Reading the layout back
 # ---------------------------------------------------------------------------
 
-ENTERPRISE_LABELS = {
-    "企业名称": "name",
-    "社会统一信用代码": "credit_code",
-    "统一社会信用代码": "credit_code",
-    "成立时间": "founded_on",
-    "企业类型": "enterprise_type",
-    "所属行业": "industry",
-    "主营业务和专业领域": "main_business",
-    "主要产品和服务": "main_products",
-    "是否高新技术企业": "is_high_tech",
-    "上一年度营业总收入": "revenue_last_year",
-    "是否在高新区内": "in_hitech_zone",
-    "高新区名称": "hitech_zone",
-    "员工总数": "employees",
-    "研发人员数": "rnd_staff",
-    "企业地址": "address",
-    "所在县(市、区)": "division",
-    "联系人": "contact_name",
-    "联系电话": "contact_phone",
-    "电子邮件": "contact_email",
-    "企业网址": "website",
-    "企业基本情况简介": "introduction",
-}
-NEED_LABELS = {
-    "技术需求名称": "title",
-    "意向投入金额": "intended_investment",
-    "项目拟投入总金额": "total_investment",
-    "需求类别": "categories",
-    "需求内容描述": "description",
-    "现有基础": "basis",
-    "港方机构应具备的条件": "partner_requirements",
-    "港方机构在项目合作中承担的工作": "partner_role",
-    "是否已有港方意向合作单位": "has_intended_partner",
-    "港方意向合作单位全称": "intended_partner_name",
-    "合作方式": "cooperation_modes",
-    "同意向香港机构公开需求": "consent_share_hk",
-    "同意交流中心向其推荐的香港机构提供联系方式": "consent_contact_release",
-}
-OTHER_LABELS = {"需求编号": "reference", "征集批次": "call", "所属技术领域": "field"}
-
 
 def _norm(text: str) -> str:
     text = re.sub(r"\s", "", str(text)).replace("（", "(").replace("）", ")").rstrip(":：")
@@ -246,23 +159,13 @@ def _norm(text: str) -> str:
 
 
 LABEL_KEYS = {
-    _norm(label): (group, key)
-    for group, labels in (("enterprise", ENTERPRISE_LABELS), ("need", NEED_LABELS), ("", OTHER_LABELS))
-    for label, key in labels.items()
+    # The three levels are read from the 所属技术领域 row, not by their labels.
+    **{_norm(i.label): (i.group, i.name) for i in FIELDS if i not in LEVELS},
+    "统一社会信用代码": ("enterprise", "credit_code"),
+    "需求编号": ("", "reference"),
+    "征集批次": ("", "call"),
+    _norm(zh(FIELD_PATH_LABEL)): ("", "field"),
 }
-
-
-def cell_text(value) -> str:
-    """A cell read back as the text it holds (numbers without a trailing .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    # Undo the apostrophe portal.exports puts before formula-like text.
-    if text.startswith("'") and text[1:2] and text[1] in "".join(FORMULA_PREFIXES):
-        text = text[1:]
-    return text
 
 
 def _ticked(text: str) -> list[str]:
@@ -321,54 +224,30 @@ def _division_code(text: str) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
-def _convert_enterprise(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        text = cell_text(value)
-        if key in ("is_high_tech", "in_hitech_zone"):
-            out[key] = _yes_no(text)
-        elif key == "enterprise_type":
-            codes = _ticked_codes(text, EnterpriseType)
-            out[key] = codes[0] if codes else ""
-        elif key == "revenue_last_year":
-            out[key] = _decimal(value)
-        elif key in ("employees", "rnd_staff"):
-            out[key] = _int(value)
-        elif key == "founded_on":
-            out[key] = _date(value)
-        elif key == "industry":
-            code = _leading_code(text)
-            out[key] = code if code and Industry.objects.filter(code=code).exists() else None
-            if text and out[key] is None:
-                errors.append(f"所属行业：{text}")
-        elif key == "division":
-            out[key] = _division_code(text)
-            if text and out[key] is None:
-                errors.append(f"所在县(市、区)：{text}")
-        elif key == "hitech_zone":
-            zone = HiTechZone.objects.filter(name_zh=text).first() if text else None
-            out["hitech_zone"] = zone.pk if zone else None
-            out["hitech_zone_other"] = "" if zone else text
-        else:
-            out[key] = text.upper() if key == "credit_code" else text
-    return out
-
-
-def _convert_need(raw: dict[str, Any], errors: list[str]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        text = cell_text(value)
-        if key in ("has_intended_partner", "consent_share_hk", "consent_contact_release"):
-            out[key] = _yes_no(text)
-        elif key == "categories":
-            out[key] = _ticked_codes(text, NeedCategory)
-        elif key == "cooperation_modes":
-            out[key] = _ticked_codes(text, CooperationMode)
-        elif key in ("intended_investment", "total_investment"):
-            out[key] = _decimal(value)
-        else:
-            out[key] = text
-    return out
+def _read(item: Item, value, errors: list[str]) -> dict[str, Any]:
+    text, field = cell_text(value), item.field
+    if isinstance(field, models.BooleanField):
+        return {item.name: _yes_no(text)}
+    if item.choices:
+        codes = _ticked_codes(text, item.choices)
+        return {item.name: codes if isinstance(field, models.JSONField) else (codes[0] if codes else "")}
+    if isinstance(field, models.DecimalField):
+        return {item.name: _decimal(value)}
+    if isinstance(field, models.IntegerField):
+        return {item.name: _int(value)}
+    if isinstance(field, models.DateField):
+        return {item.name: _date(value)}
+    if item.name == "hitech_zone":
+        zone = HiTechZone.objects.filter(name_zh=text).first() if text else None
+        return {"hitech_zone": zone.pk if zone else None, "hitech_zone_other": "" if zone else text}
+    if item.name in ("industry", "division"):
+        code = _leading_code(text) if item.name == "industry" else _division_code(text)
+        if code and item.name == "industry" and not Industry.objects.filter(code=code).exists():
+            code = None
+        if text and not code:
+            errors.append(f"{item.label}：{text}")
+        return {item.name: code or None}
+    return {item.name: text.upper() if item.name == "credit_code" else text}
 
 
 def attachment2_read_sheet(ws: Worksheet) -> dict[str, Any]:
@@ -407,14 +286,18 @@ def attachment2_read_rows(rows: Iterable[Sequence]) -> dict[str, Any]:
             else:
                 raw[group][key] = _at(values, column + 1)
     errors: list[str] = []
-    need = _convert_need(raw["need"], errors)
+    read: dict[str, dict[str, Any]] = {"enterprise": {}, "need": {}}
+    for item in FIELDS:
+        if item.name in raw[item.group]:
+            read[item.group].update(_read(item, raw[item.group][item.name], errors))
+    need = read["need"]
     for level, value in enumerate(raw[""].get("field") or []):
         code = _leading_code(cell_text(value))
         need[f"field_l{level + 1}"] = code if code and TechField.objects.filter(code=code).exists() else None
     return {
         "reference": cell_text(raw[""].get("reference")),
         "call": cell_text(raw[""].get("call")),
-        "enterprise": _convert_enterprise(raw["enterprise"], errors),
+        "enterprise": read["enterprise"],
         "need": need,
         "errors": errors,
     }

@@ -23,7 +23,7 @@ from needs.models import (
     NeedCategory,
     TechField,
 )
-from needs.services.submission import NEED_FIELDS
+from needs.spec import ENTERPRISE_FIELDS, FIELD_PATH_LABEL, FIELDS, NEED_FIELDS, SECTIONS, SUBMIT_REQUIRED
 from needs.validators import (
     org_code_is_valid,
     phone_normalize,
@@ -45,14 +45,9 @@ YES_NO = (("True", _("是")), ("False", _("否")))
 OTHER_ZONE = "other"
 
 
-def _yes_no(label, help_text="") -> forms.TypedChoiceField:
+def _yes_no() -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO,
-        coerce=lambda v: v == "True",
-        empty_value=None,
-        widget=forms.RadioSelect,
-        help_text=help_text,
+        choices=YES_NO, coerce=lambda v: v == "True", empty_value=None, widget=forms.RadioSelect
     )
 
 
@@ -62,15 +57,23 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _money(label, help_text="") -> forms.DecimalField:
+def _money() -> forms.DecimalField:
     return forms.DecimalField(
-        label=label,
         max_digits=14,
         decimal_places=2,
         min_value=0,
-        help_text=help_text,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
     )
+
+
+def _describe(form: forms.ModelForm, help_texts: dict) -> None:
+    # Declared fields take neither the model's verbose name nor Meta's help text.
+    for item in FIELDS:
+        if item.name in form.fields and form.fields[item.name].label is None:
+            form.fields[item.name].label = item.verbose_name
+    for name, text in help_texts.items():
+        if name in form.fields:
+            form.fields[name].help_text = text
 
 
 # ---------------------------------------------------------------------------
@@ -79,96 +82,49 @@ def _money(label, help_text="") -> forms.DecimalField:
 
 
 class EnterpriseForm(forms.ModelForm):
-    credit_code = forms.CharField(
-        label=_("社会统一信用代码"),
-        max_length=30,
-        help_text=_("营业执照上的18位统一社会信用代码，字母自动转为大写。"),
-    )
-    founded_on = forms.DateField(label=_("成立时间"), widget=_date_input(), validators=[validate_not_future])
-    enterprise_type = forms.ChoiceField(
-        label=_("企业类型"), choices=EnterpriseType.choices, widget=forms.RadioSelect
-    )
-    industry = forms.ChoiceField(
-        label=_("所属行业"), help_text=_("按《国民经济行业分类》（GB/T 4754-2017）选择。")
-    )
-    is_high_tech = _yes_no(_("是否高新技术企业"))
-    revenue_last_year = _money(_("上一年度营业总收入（万元）"), _("单位：万元，可保留两位小数。"))
-    in_hitech_zone = _yes_no(_("是否在高新区内"))
-    hitech_zone = forms.ChoiceField(
-        label=_("高新区名称"),
-        required=False,
-        help_text=_("在高新区内时必填；列表中没有的请选择“其他”并填写名称。"),
-    )
-    employees = forms.IntegerField(label=_("员工总数"), min_value=0)
-    rnd_staff = forms.IntegerField(label=_("研发人员数"), min_value=0, help_text=_("不超过员工总数。"))
-    division = forms.ChoiceField(
-        label=_("所在县(市、区)"), help_text=_("按所在设区市分组；苏州工业园区等功能区可直接选择。")
-    )
-    website = forms.URLField(
-        label=_("企业网址"),
-        required=False,
-        assume_scheme="https",
-        help_text=_("选填，如 https://www.example.com。"),
-    )
-    contact_phone = forms.CharField(
-        label=_("联系电话"),
-        max_length=30,
-        validators=[validate_phone],
-        help_text=_("手机号码，或带区号的固定电话，如 025-85485892。"),
-    )
+    # Fields whose form side differs from the model's (labels come from the model).
+    credit_code = forms.CharField(max_length=30)
+    founded_on = forms.DateField(widget=_date_input(), validators=[validate_not_future])
+    enterprise_type = forms.ChoiceField(choices=EnterpriseType.choices, widget=forms.RadioSelect)
+    industry = forms.ChoiceField()
+    is_high_tech = _yes_no()
+    revenue_last_year = _money()
+    in_hitech_zone = _yes_no()
+    hitech_zone = forms.ChoiceField()
+    division = forms.ChoiceField()
+    website = forms.URLField(assume_scheme="https")
+    contact_phone = forms.CharField(max_length=30, validators=[validate_phone])
 
     class Meta:
         model = Enterprise
         formfield_callback = bounded_formfield
-        fields = [
-            "name",
-            "credit_code",
-            "founded_on",
-            "enterprise_type",
-            "industry",
-            "main_business",
-            "main_products",
-            "is_high_tech",
-            "revenue_last_year",
-            "in_hitech_zone",
-            "hitech_zone",
-            "hitech_zone_other",
-            "employees",
-            "rnd_staff",
-            "address",
-            "division",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "website",
-            "introduction",
-        ]
+        fields = [i.name for i in ENTERPRISE_FIELDS]
+        fields.insert(fields.index("hitech_zone") + 1, "hitech_zone_other")  # typed when not listed
         widgets = {
             "main_business": forms.Textarea(attrs={"rows": 2}),
             "main_products": forms.Textarea(attrs={"rows": 2}),
             "introduction": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {
+            "credit_code": _("营业执照上的18位统一社会信用代码，字母自动转为大写。"),
+            "industry": _("按《国民经济行业分类》（GB/T 4754-2017）选择。"),
             "main_business": _("主营业务及所属专业领域，一两句话即可。"),
             "main_products": _("列出主要产品或服务名称。"),
+            "revenue_last_year": _("单位：万元，可保留两位小数。"),
+            "hitech_zone": _("在高新区内时必填；列表中没有的请选择“其他”并填写名称。"),
+            "rnd_staff": _("不超过员工总数。"),
+            "division": _("按所在设区市分组；苏州工业园区等功能区可直接选择。"),
+            "contact_phone": _("手机号码，或带区号的固定电话，如 025-85485892。"),
+            "website": _("选填，如 https://www.example.com。"),
             "introduction": _("企业发展历程、规模、研发机构与平台、知识产权、所获荣誉等。"),
         }
-
-    REQUIRED = (
-        "name",
-        "main_business",
-        "main_products",
-        "address",
-        "contact_name",
-        "contact_email",
-        "introduction",
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings: list[str] = []
-        for name in self.REQUIRED:
-            self.fields[name].required = True
+        _describe(self, self.Meta.help_texts)
+        for item in ENTERPRISE_FIELDS:
+            self.fields[item.name].required = item.required
         self.fields["industry"].choices = [("", "---------"), *selectors.industry_choices()]
         self.fields["division"].choices = [("", "---------"), *selectors.division_choices()]
         self.fields["hitech_zone"].choices = [
@@ -176,7 +132,6 @@ class EnterpriseForm(forms.ModelForm):
             *selectors.hitech_zone_choices(),
             (OTHER_ZONE, _("其他（请填写名称）")),
         ]
-        self.fields["hitech_zone_other"].label = _("其他高新区名称")
         if self.instance.pk:
             self.initial["industry"] = self.instance.industry_id
             self.initial["division"] = self.instance.division_id
@@ -285,33 +240,18 @@ class NeedForm(forms.ModelForm):
     "submit" (complete and valid) or "refresh" (re-render with the next level's
     technology-field choices, nothing checked)."""
 
-    field_l1 = forms.ModelChoiceField(
-        label=_("一级分类"), queryset=TechField.objects.filter(level=1), required=False
-    )
-    field_l2 = forms.ModelChoiceField(label=_("二级分类"), queryset=TechField.objects.none(), required=False)
-    field_l3 = forms.ModelChoiceField(label=_("三级分类"), queryset=TechField.objects.none(), required=False)
-    intended_investment = _money(_("意向投入金额（万元）"), NEED_HELP["intended_investment"])
-    total_investment = _money(_("项目拟投入总金额（万元）"), NEED_HELP["total_investment"])
-    categories = forms.MultipleChoiceField(
-        label=_("需求类别"),
-        choices=NeedCategory.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=NEED_HELP["categories"],
-    )
-    has_intended_partner = _yes_no(_("是否已有港方意向合作单位"), NEED_HELP["has_intended_partner"])
+    # Fields whose form side differs from the model's (labels come from the model).
+    intended_investment = _money()
+    total_investment = _money()
+    categories = forms.MultipleChoiceField(choices=NeedCategory.choices, widget=forms.CheckboxSelectMultiple)
+    has_intended_partner = _yes_no()
     cooperation_modes = forms.MultipleChoiceField(
-        label=_("合作方式"),
-        choices=CooperationMode.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=NEED_HELP["cooperation_modes"],
+        choices=CooperationMode.choices, widget=forms.CheckboxSelectMultiple
     )
-    consent_share_hk = forms.BooleanField(
-        label=_("我同意将本需求向香港机构公开"), required=False, help_text=NEED_HELP["consent_share_hk"]
-    )
+    # The consent is asked in words of its own, not the model's.
+    consent_share_hk = forms.BooleanField(label=_("我同意将本需求向香港机构公开"))
     consent_contact_release = forms.BooleanField(
-        label=_("我同意省对外科技交流中心将本企业联系方式提供给其推荐的香港机构"),
-        required=False,
-        help_text=NEED_HELP["consent_contact_release"],
+        label=_("我同意省对外科技交流中心将本企业联系方式提供给其推荐的香港机构")
     )
 
     class Meta:
@@ -325,30 +265,14 @@ class NeedForm(forms.ModelForm):
             "partner_role": forms.Textarea(attrs={"rows": 3}),
         }
 
-    SUBMIT_REQUIRED = (
-        "title",
-        "field_l1",
-        "field_l2",
-        "intended_investment",
-        "total_investment",
-        "categories",
-        "description",
-        "basis",
-        "partner_requirements",
-        "partner_role",
-        "has_intended_partner",
-        "cooperation_modes",
-    )
-
     def __init__(self, *args, mode: str = "draft", draft_allowed: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.mode = mode
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             field.required = False
-            if name in NEED_HELP and not field.help_text:
-                field.help_text = NEED_HELP[name]
+        _describe(self, NEED_HELP)
         self.fields["field_l1"].help_text = NEED_HELP["field"]
-        self.fields["intended_partner_name"].label = _("港方意向合作单位全称")
+        self.fields["field_l1"].queryset = TechField.objects.filter(level=1)
         if self.instance.pk:
             value = self.instance.has_intended_partner
             self.initial["has_intended_partner"] = "" if value is None else str(value)
@@ -378,9 +302,9 @@ class NeedForm(forms.ModelForm):
         helper.form_id = "need-form"
         helper.layout = Layout(
             Fieldset(
-                _("2、企业技术需求信息"),
+                SECTIONS[2],
                 "title",
-                HTML(format_html('<p class="form-label mb-1">{}</p>', _("所属技术领域"))),
+                HTML(format_html('<p class="form-label mb-1">{}</p>', FIELD_PATH_LABEL)),
                 Div(
                     Div("field_l1", css_class="col-md-4"),
                     Div("field_l2", css_class="col-md-4"),
@@ -405,14 +329,14 @@ class NeedForm(forms.ModelForm):
                 "basis",
             ),
             Fieldset(
-                _("3、香港意向合作机构要求"),
+                SECTIONS[3],
                 "partner_requirements",
                 "partner_role",
                 "has_intended_partner",
                 "intended_partner_name",
                 "cooperation_modes",
             ),
-            Fieldset(_("授权与同意"), "consent_share_hk", "consent_contact_release"),
+            Fieldset(SECTIONS[0], "consent_share_hk", "consent_contact_release"),
         )
         if draft_allowed:
             helper.add_input(
@@ -444,7 +368,7 @@ class NeedForm(forms.ModelForm):
 
     def _clean_complete(self, cleaned: dict) -> None:
         message = _("提交前请填写此项。")
-        for name in self.SUBMIT_REQUIRED:
+        for name in SUBMIT_REQUIRED:
             if name in self.errors:
                 continue
             if cleaned.get(name) in (None, "", []):

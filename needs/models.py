@@ -627,6 +627,7 @@ class NeedSignatureBand(models.Model):
 
 class ExportJobStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
+    WAITING = "waiting", _("等待队列恢复")
     RUNNING = "running", _("生成中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")

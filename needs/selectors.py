@@ -11,13 +11,10 @@ from django.utils.translation import gettext
 from needs import workflow
 from needs.models import (
     Call,
-    CooperationMode,
     Division,
-    EnterpriseType,
     HiTechZone,
     Industry,
     Need,
-    NeedCategory,
     TechField,
 )
 from needs.workflow import is_past_deadline, need_is_editable, need_is_withdrawable
@@ -93,15 +90,6 @@ def need_locked_message(need: Need) -> str:
             "deadline": timezone.localtime(need.call.deadline).strftime("%Y-%m-%d %H:%M")
         }
     return gettext("该需求当前状态为“%(status)s”，不能修改。") % {"status": need.get_status_display()}
-
-
-def attachment2_choices() -> dict[str, list]:
-    """The closed lists of the form, for printing every box ticked or not."""
-    return {
-        "enterprise_types": EnterpriseType.choices,
-        "need_categories": NeedCategory.choices,
-        "cooperation_modes": CooperationMode.choices,
-    }
 
 
 def calls_all() -> QuerySet[Call]:

@@ -13,6 +13,12 @@ def export_job_task(job_id: int) -> None:
     exports.export_job_run(job_id=job_id)
 
 
+@shared_task(name="needs.tasks.export_jobs_resume", time_limit=60)
+def export_jobs_resume() -> int:
+    """Queue the export jobs that waited for the queue (beat, every 5 minutes)."""
+    return exports.export_jobs_resume()
+
+
 @shared_task(
     name="needs.tasks.flag_duplicates",
     time_limit=2 * 60,

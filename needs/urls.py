@@ -33,6 +33,7 @@ urlpatterns = [
     path("staff/exports/new/", staff.staff_export, name="staff_export"),
     path("staff/exports/<int:pk>/", staff.staff_export_job, name="staff_export_job"),
     path("staff/exports/<int:pk>/download/", staff.staff_export_download, name="staff_export_download"),
+    path("staff/exports/<int:pk>/regenerate/", staff.staff_export_regenerate, name="staff_export_regenerate"),
     path("staff/import/", staff.staff_import, name="staff_import"),
     path("staff/shortlist/", staff_shortlist.staff_shortlist, name="staff_shortlist"),
     path("staff/shortlist/add/", staff_shortlist.staff_shortlist_add, name="staff_shortlist_add"),

@@ -52,6 +52,10 @@ app.conf.update(
             "task": "matching.tasks.score_pending_needs",
             "schedule": crontab(minute="*/5"),
         },
+        "needs-resume-waiting-exports": {
+            "task": "needs.tasks.export_jobs_resume",
+            "schedule": crontab(minute="*/5"),
+        },
         "partners-expire-interests": {
             "task": "partners.tasks.expire_interests",
             "schedule": crontab(minute=15, hour="*"),

@@ -1,5 +1,4 @@
 import hashlib
-import logging
 import re
 
 import numpy as np
@@ -7,7 +6,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from needs import workflow
 from needs.errors import NeedError
@@ -18,6 +16,7 @@ from needs.models import (
 )
 from portal import permissions
 from portal.models import User
+from portal.queue import enqueue
 from portal.services import audit_log
 
 # ---------------------------------------------------------------------------
@@ -47,8 +46,6 @@ _coefficients = np.random.default_rng(20260610)
 # a < 2**31 and x < 2**32 keep a·x + b below 2**64: no uint64 overflow.
 _HASH_A = _coefficients.integers(1, 2**31, size=SIGNATURE_BANDS * SIGNATURE_ROWS, dtype=np.uint64)
 _HASH_B = _coefficients.integers(0, 2**31, size=SIGNATURE_BANDS * SIGNATURE_ROWS, dtype=np.uint64)
-
-logger = logging.getLogger(__name__)
 
 
 def text_shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
@@ -194,13 +191,8 @@ def _enqueue_duplicate_check(need_id: int) -> None:
     # needs.tasks imports this module to run the work: import it on use.
     from needs.tasks import flag_duplicates
 
-    try:
-        flag_duplicates.delay(need_id)
-    except (BrokerError, ConnectionError, TimeoutError) as exc:
+    if not enqueue(flag_duplicates, need_id):
         # The check costs a few index lookups: run it here rather than lose it.
-        logger.warning(
-            "needs: could not enqueue the duplicate check of need %s (%s); running it now", need_id, exc
-        )
         need_flag_duplicates(need_id=need_id)
 
 

@@ -37,6 +37,7 @@ from needs.models import (
 from portal import permissions
 from portal.exports import SheetExporter, exporters_workbook, workbook_bytes
 from portal.models import User
+from portal.queue import enqueue
 from portal.services import audit_log
 
 # Per-need Attachment 2 sheets are only added up to this many needs: every
@@ -309,14 +310,41 @@ def export_job_create(*, actor: User, call_id: int | None, filters: dict) -> Exp
     """Record an export request and queue it after commit."""
     if not permissions.can_export(actor):
         raise NeedError(_("您没有导出的权限。"), code="forbidden")
-    # needs.tasks imports this module to run the job: import it on use.
-    from needs.tasks import export_job_task
-
     with transaction.atomic():
         job = ExportJob.objects.create(call_id=call_id, requested_by=actor, filters=filters)
         audit_log(actor=actor, action="export.create", obj=job, data={"call": call_id, "filters": filters})
-        transaction.on_commit(lambda: export_job_task.delay(job.pk))
+        job_id = job.pk
+        transaction.on_commit(lambda: export_job_enqueue(job_id=job_id))
     return job
+
+
+def export_job_enqueue(*, job_id: int) -> None:
+    """Hand a job to the queue. A broker that is down leaves the job waiting
+    for the queue, as its page says; `export_jobs_resume` queues it later."""
+    # needs.tasks imports this module to run the job: import it on use.
+    from needs.tasks import export_job_task
+
+    if enqueue(export_job_task, job_id):
+        ExportJob.objects.filter(pk=job_id, status=ExportJobStatus.WAITING).update(
+            status=ExportJobStatus.PENDING
+        )
+    else:
+        ExportJob.objects.filter(pk=job_id, status=ExportJobStatus.PENDING).update(
+            status=ExportJobStatus.WAITING
+        )
+
+
+def export_jobs_resume() -> int:
+    """Queue again every job that waited for the queue (periodic); returns how many."""
+    waiting = list(ExportJob.objects.filter(status=ExportJobStatus.WAITING).values_list("pk", flat=True))
+    for job_id in waiting:
+        export_job_enqueue(job_id=job_id)
+    return len(waiting)
+
+
+def export_file_exists(job: ExportJob) -> bool:
+    """Is the finished job's file still there (a restored database may outlive it)?"""
+    return bool(job.file) and job.file.storage.exists(job.file.name)
 
 
 def export_job_run(*, job_id: int) -> ExportJob:

@@ -14,7 +14,6 @@ not a workbook, element counts, row, column and cell-text caps);
 a hostile file is refused as a whole.
 """
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,17 +24,10 @@ from django.utils.translation import gettext as _
 from needs.attachment2 import attachment2_read_rows, cell_text
 from needs.errors import NeedError
 from needs.forms import OTHER_ZONE, EnterpriseForm, NeedForm
-from needs.models import (
-    Call,
-    CooperationMode,
-    Enterprise,
-    EnterpriseType,
-    HiTechZone,
-    Need,
-    NeedCategory,
-)
+from needs.models import Call, Enterprise, Need
 from needs.services.exports import NEED_COLUMNS
 from needs.services.submission import need_submit
+from needs.spec import BY_KEY
 from portal import permissions
 from portal.models import User
 from portal.services import audit_log
@@ -85,60 +77,13 @@ class _Rejected(Exception):
 # ---------------------------------------------------------------------------
 
 
-def _leading_code(value) -> str:
-    return cell_text(value).split(" ", 1)[0]
-
-
-def _yes_no(value) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    return {"是": True, "否": False}.get(cell_text(value))
-
-
-def _codes(value, choices) -> list[str]:
-    by_label = {str(label): code for code, label in choices}
-    parts = [p.strip() for p in re.split(r"[；;\n]", cell_text(value)) if p.strip()]
-    return [by_label.get(p, p) for p in parts]
-
-
 def _batch_values(row: dict[str, Any]) -> tuple[str, dict, dict]:
     """One batch row keyed by column key → (reference, enterprise values, need values)."""
-    e: dict[str, Any] = {}
-    n: dict[str, Any] = {}
+    values: dict[str, dict[str, Any]] = {"enterprise": {}, "need": {}}
     for key, value in row.items():
-        group, name = key.split(".", 1)
-        if group == "enterprise":
-            if name == "enterprise_type":
-                types = {str(label): code for code, label in EnterpriseType.choices}
-                e[name] = types.get(cell_text(value), cell_text(value))
-            elif name in ("industry", "division"):
-                e[name] = _leading_code(value)
-            elif name in ("is_high_tech", "in_hitech_zone"):
-                e[name] = _yes_no(value)
-            elif name == "hitech_zone":
-                zone = (
-                    HiTechZone.objects.filter(name_zh=cell_text(value)).first() if cell_text(value) else None
-                )
-                e["hitech_zone"] = zone.pk if zone else None
-                e["hitech_zone_other"] = "" if zone else cell_text(value)
-            elif name in ("founded_on", "revenue_last_year", "employees", "rnd_staff"):
-                e[name] = value
-            else:
-                e[name] = cell_text(value)
-        elif group == "need":
-            if name in ("field_l1", "field_l2", "field_l3"):
-                n[name] = _leading_code(value) or None
-            elif name == "categories":
-                n[name] = _codes(value, NeedCategory.choices)
-            elif name == "cooperation_modes":
-                n[name] = _codes(value, CooperationMode.choices)
-            elif name in ("has_intended_partner", "consent_share_hk", "consent_contact_release"):
-                n[name] = _yes_no(value)
-            elif name in ("intended_investment", "total_investment"):
-                n[name] = value
-            else:
-                n[name] = cell_text(value)
-    return cell_text(n.pop("reference", "")), e, n
+        if key in BY_KEY:
+            values[BY_KEY[key].group].update(BY_KEY[key].read(value))
+    return cell_text(row.get("need.reference")), values["enterprise"], values["need"]
 
 
 def _form_value(value) -> Any:

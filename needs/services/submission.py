@@ -15,28 +15,11 @@ from needs.errors import NeedError
 from needs.models import Call, Enterprise, Need, NeedStatus, ReferenceCounter
 from needs.services.duplicates import need_schedule_duplicate_check
 from needs.signals import need_changed
+from needs.spec import NEED_FIELDS
 from needs.workflow import is_past_deadline, need_is_editable, need_is_withdrawable
 from portal.mail import mail_enqueue
 from portal.models import User
 from portal.services import audit_log
-
-# Need fields an enterprise fills in (sections 2 and 3), in the form's order.
-NEED_FIELDS = (
-    "title",
-    "field_l1",
-    "field_l2",
-    "field_l3",
-    "intended_investment",
-    "total_investment",
-    "categories",
-    "description",
-    "basis",
-    "partner_requirements",
-    "partner_role",
-    "has_intended_partner",
-    "intended_partner_name",
-    "cooperation_modes",
-)
 
 
 def _now() -> datetime:

@@ -151,9 +151,7 @@ def need_detail(request: HttpRequest, pk: int) -> HttpResponse:
     need = selectors.need_for_enterprise_user(user=request.user, pk=pk)
     context = {
         "need": need,
-        "enterprise": need.enterprise,
         "states": selectors.need_states(need),
-        **selectors.attachment2_choices(),
     }
     return render(request, "needs/need_detail.html", context)
 

@@ -4,7 +4,7 @@ staff_shortlist.py."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -122,19 +122,35 @@ def staff_export(request: HttpRequest) -> HttpResponse:
 @permissions.require(permissions.can_export)
 def staff_export_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ExportJob.objects.select_related("call", "requested_by"), pk=pk)
-    return render(
-        request,
-        "needs/staff_export_job.html",
-        {"job": job, "running": job.status in (ExportJobStatus.PENDING, ExportJobStatus.RUNNING)},
-    )
+    return _export_job_page(request, job)
+
+
+def _export_job_page(request: HttpRequest, job: ExportJob, status: int = 200) -> HttpResponse:
+    unfinished = (ExportJobStatus.PENDING, ExportJobStatus.WAITING, ExportJobStatus.RUNNING)
+    context = {
+        "job": job,
+        "running": job.status in unfinished,
+        "file_missing": job.status == ExportJobStatus.DONE and not exports.export_file_exists(job),
+    }
+    return render(request, "needs/staff_export_job.html", context, status=status)
 
 
 @permissions.require(permissions.can_export)
 def staff_export_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ExportJob, pk=pk, status=ExportJobStatus.DONE)
-    if not job.file:
-        raise Http404
+    if not exports.export_file_exists(job):
+        # The file is gone (e.g. a restored database): offer to make it again.
+        return _export_job_page(request, job, status=410)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+@permissions.require(permissions.can_export)
+@require_POST
+def staff_export_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new job with the same call and filters as an earlier one."""
+    job = get_object_or_404(ExportJob, pk=pk)
+    new = exports.export_job_create(actor=request.user, call_id=job.call_id, filters=job.filters)
+    return redirect("needs:staff_export_job", pk=new.pk)
 
 
 # --- Excel in --------------------------------------------------------------------
