@@ -16,6 +16,7 @@ class RunKind(models.TextChoices):
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
+    WAITING = "waiting", _("等待队列恢复")
     RUNNING = "running", _("进行中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")

@@ -123,7 +123,9 @@ def run_get(*, pk: int) -> MatchRun:
 
 def run_active_full() -> MatchRun | None:
     return (
-        MatchRun.objects.filter(kind=RunKind.FULL, status__in=(RunStatus.QUEUED, RunStatus.RUNNING))
+        MatchRun.objects.filter(
+            kind=RunKind.FULL, status__in=(RunStatus.QUEUED, RunStatus.WAITING, RunStatus.RUNNING)
+        )
         .order_by("-pk")
         .first()
     )

@@ -17,7 +17,6 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from matching import scoring
 from matching.documents import (
@@ -38,15 +37,13 @@ from matching.models import (
 from needs.models import MatchingState, Need
 from portal.errors import DomainError
 from portal.models import User
+from portal.queue import enqueue
 from portal.services import audit_log
 
 logger = logging.getLogger(__name__)
 
-UNFINISHED = (RunStatus.QUEUED, RunStatus.RUNNING)
+UNFINISHED = (RunStatus.QUEUED, RunStatus.WAITING, RunStatus.RUNNING)
 
-# Errors that mean "the broker could not take the message". The submission that
-# queued the work must still succeed; the periodic pick-up scores the need later.
-ENQUEUE_ERRORS = (BrokerError, ConnectionError, TimeoutError)
 
 #: A full rescore's hard time limit in the worker (seconds); a full run younger
 #: than this may still be working.
@@ -77,9 +74,10 @@ def _processes() -> int:
 
 
 def _enqueue(run_id: int, kind: str) -> None:
-    """Hand a run to Celery. A broker that is down is logged, never raised, so
-    the caller's request succeeds: a need run stays queued (the need pending)
-    for the periodic pick-up; other runs are marked failed."""
+    """Hand a run to Celery. A broker that is down is a state, never an error
+    for the caller's request: a need run stays queued (the need pending) for
+    the periodic pick-up; a full or partner run waits for the queue, as its
+    page says, and `waiting_runs_enqueue` hands it over once the broker is back."""
     # matching.tasks imports this module to run the work: import it on use.
     from matching import tasks
 
@@ -88,19 +86,18 @@ def _enqueue(run_id: int, kind: str) -> None:
         RunKind.PARTNER: tasks.score_partner,
         RunKind.FULL: tasks.rescore_all,
     }[kind]
-    try:
-        task.delay(run_id)
-    except ENQUEUE_ERRORS as exc:
-        if kind == RunKind.NEED:
-            logger.warning(
-                "matching: could not enqueue run %s; the need stays pending for the periodic pick-up", run_id
-            )
-            return
-        # Nothing picks these up later: say so on the run, so staff can start it again.
-        logger.error("matching: could not enqueue run %s (%s): %s", run_id, kind, exc)
-        MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
-            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"broker unavailable: {exc}"[:2000]
-        )
+    if enqueue(task, run_id):
+        MatchRun.objects.filter(pk=run_id, status=RunStatus.WAITING).update(status=RunStatus.QUEUED)
+    elif kind != RunKind.NEED:
+        MatchRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.WAITING)
+
+
+def waiting_runs_enqueue() -> int:
+    """Hand the runs that waited for the queue to Celery (periodic); returns how many."""
+    waiting = list(MatchRun.objects.filter(status=RunStatus.WAITING).values_list("pk", "kind").order_by("pk"))
+    for run_id, kind in waiting:
+        _enqueue(run_id, kind)
+    return len(waiting)
 
 
 def _create_run(**fields) -> MatchRun:

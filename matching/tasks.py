@@ -50,6 +50,8 @@ def rescore_all(run_id: int) -> None:
 
 @shared_task(name="matching.tasks.score_pending_needs", time_limit=30 * 60, soft_time_limit=28 * 60, **RETRY)
 def score_pending_needs() -> int:
-    """Periodic (beat): score needs left "matching pending", e.g. while the broker was down."""
+    """Periodic (beat): queue the runs that waited for the broker, then score
+    needs left "matching pending" (their job never reached a worker)."""
     with translation.override("zh-hans"):
+        services.waiting_runs_enqueue()
         return services.pending_needs_score()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from matching import selectors, services
 from matching.forms import DismissForm
+from matching.models import RunStatus
 from needs.models import MatchingState
 from portal import permissions
 from portal.errors import DomainError
@@ -117,7 +118,11 @@ def rescore_start(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("matching:runs")
-    messages.success(request, _("全量重新匹配已开始。"))
+    run.refresh_from_db(fields=["status"])
+    if run.status == RunStatus.WAITING:
+        messages.warning(request, _("任务队列暂时不可用。全量重新匹配已保存，队列恢复后将自动开始。"))
+    else:
+        messages.success(request, _("全量重新匹配已开始。"))
     return redirect("matching:run_detail", pk=run.pk)
 
 

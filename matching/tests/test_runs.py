@@ -1,7 +1,10 @@
 """Matching runs: scheduling, idempotency, partner merges, pending pick-up, broker down."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from matching import services, tasks
 from matching.documents import need_to_doc, partner_to_doc
@@ -9,6 +12,7 @@ from matching.models import Match, MatchDecision, MatchRun, RunKind, RunStatus
 from matching.scoring import SCORER_VERSION
 from matching.tests.conftest import make_need, make_partner
 from needs.models import MatchingState, Need, NeedStatus
+from portal.celery import app
 
 pytestmark = pytest.mark.django_db
 
@@ -268,21 +272,27 @@ def test_deactivated_partner_leaves_every_need(robot_need, directory, django_cap
 # --- broker down and the periodic pick-up ------------------------------------------------
 
 
-@pytest.fixture
-def broker_down():
+@contextmanager
+def _broker_unreachable():
     """Publishing goes to a closed port, as when Redis is down."""
-    from portal.celery import app
-
     saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options)
     app.conf.broker_url = "redis://127.0.0.1:9/0"
     app.conf.task_always_eager = False
     app.conf.broker_transport_options = {**saved[2], "max_retries": 0}
     app._pool = None
     app.amqp._producer_pool = None
-    yield
-    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
-    app._pool = None
-    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    with _broker_unreachable():
+        yield
 
 
 def test_submission_survives_a_broker_outage_and_the_periodic_task_scores_later(
@@ -344,13 +354,23 @@ def test_a_failing_run_is_marked_failed(
     assert Need.objects.get(pk=robot_need.pk).matching_state == MatchingState.PENDING
 
 
-def test_a_full_rescore_that_cannot_be_queued_is_marked_failed_and_can_be_restarted(
-    staff_user, broker_down, django_capture_on_commit_callbacks
+@pytest.mark.django_db(transaction=True)  # real commits: the queue is tried when the request commits
+def test_a_full_rescore_started_while_the_broker_is_down_waits_and_runs_when_it_is_back(
+    staff_user, robot_need, directory, client_as
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        run = services.full_rescore_start(actor=staff_user)
+    client = client_as(staff_user)
+    with _broker_unreachable():
+        response = client.post(reverse("matching:rescore_start"), follow=True)
+
+    run = MatchRun.objects.get(kind=RunKind.FULL)
+    assert run.status == RunStatus.WAITING
+    assert "任务队列暂时不可用" in response.content.decode()
+    assert "全量重新匹配已开始" not in response.content.decode()
+    with pytest.raises(services.MatchingError):  # the waiting run is the one that will run
+        services.full_rescore_start(actor=staff_user)
+
+    tasks.score_pending_needs()  # the periodic job, once the broker is back
 
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "broker unavailable" in run.error
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.full_rescore_start(actor=staff_user).pk != run.pk
+    assert run.status == RunStatus.DONE
+    assert Match.objects.filter(need=robot_need).exists()
