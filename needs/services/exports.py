@@ -8,32 +8,29 @@ import's columns (needs.imports reads them back by header).
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from needs import backoffice_selectors as selectors
-from needs.attachment2 import LAYOUT, TITLE, _field, attachment2_sheet_title
+from needs.attachment2 import TITLE, attachment2_rows, attachment2_sheet_title
 from needs.errors import NeedError
 from needs.models import (
     Call,
-    CooperationMode,
     Division,
-    EnterpriseType,
     ExportJob,
     ExportJobStatus,
     HiTechZone,
     Industry,
     Need,
-    NeedCategory,
     NeedStatus,
     TechField,
 )
+from needs.spec import FIELDS, Item, choice_label
+from needs.spec import LIST_SEPARATOR as LIST_SEPARATOR  # matching.exports joins with it
 from portal import permissions
 from portal.exports import SheetExporter, exporters_workbook, workbook_bytes
 from portal.models import User
@@ -44,7 +41,6 @@ from portal.services import audit_log
 # sheet costs openpyxl a file and a name check, so 10,000 of them would take
 # minutes. Larger exports say so on their info sheet.
 ATTACHMENT2_SHEETS_MAX = 200
-LIST_SEPARATOR = "；"
 
 
 #: Sheets the apps built on needs add to the needs export (matching adds its
@@ -52,97 +48,20 @@ LIST_SEPARATOR = "；"
 EXTRA_SHEETS: list[Callable[[list[int]], SheetExporter]] = []
 
 
-@lru_cache(maxsize=512)
-def _label(choices_class, code: str, language: str | None) -> str:
-    # Lazy labels cost a gettext call per cell; 10,000 rows make that count.
-    return str(dict(choices_class.choices).get(code, code))
-
-
-def _choice(choices_class, code: str) -> str:
-    return _label(choices_class, code, get_language()) if code else ""
-
-
-def _code_name(obj) -> str:
-    return f"{obj.pk} {obj.name_zh}" if obj is not None else ""
-
-
-def _labels(codes: list[str], choices_class) -> str:
-    return LIST_SEPARATOR.join(_choice(choices_class, code) for code in codes or [])
-
-
 @dataclass(frozen=True)
 class Column:
-    key: str  # "need.title", "enterprise.name", …
+    key: str  # "need.reference", …; the form's fields are needs.spec items
     label: str
     get: Callable[[Need], Any]
 
 
-def _e(attr: str) -> Callable[[Need], Any]:
-    return lambda n: getattr(n.enterprise, attr)
-
-
-def _n(attr: str) -> Callable[[Need], Any]:
-    return lambda n: getattr(n, attr)
-
-
 # Labels are the form's exact Chinese labels (the batch import matches them).
-NEED_COLUMNS: list[Column] = [
-    Column("need.reference", "需求编号", _n("reference")),
+NEED_COLUMNS: list[Column | Item] = [
+    Column("need.reference", "需求编号", lambda n: n.reference),
     Column("need.call", "征集批次", lambda n: n.call.title),
-    Column("need.status", "状态", lambda n: _choice(NeedStatus, n.status)),
-    Column("need.submitted_at", "提交时间", _n("submitted_at")),
-    Column("enterprise.name", "企业名称", _e("name")),
-    Column("enterprise.credit_code", "社会统一信用代码", _e("credit_code")),
-    Column("enterprise.founded_on", "成立时间", _e("founded_on")),
-    Column(
-        "enterprise.enterprise_type",
-        "企业类型",
-        lambda n: _choice(EnterpriseType, n.enterprise.enterprise_type),
-    ),
-    Column("enterprise.industry", "所属行业", lambda n: str(n.enterprise.industry or "")),
-    Column("enterprise.main_business", "主营业务和专业领域", _e("main_business")),
-    Column("enterprise.main_products", "主要产品和服务", _e("main_products")),
-    Column("enterprise.is_high_tech", "是否高新技术企业", _e("is_high_tech")),
-    Column("enterprise.revenue_last_year", "上一年度营业总收入（万元）", _e("revenue_last_year")),
-    Column("enterprise.in_hitech_zone", "是否在高新区内", _e("in_hitech_zone")),
-    Column(
-        "enterprise.hitech_zone",
-        "高新区名称",
-        lambda n: (
-            n.enterprise.hitech_zone.name_zh
-            if n.enterprise.hitech_zone_id
-            else n.enterprise.hitech_zone_other
-        ),
-    ),
-    Column("enterprise.employees", "员工总数", _e("employees")),
-    Column("enterprise.rnd_staff", "研发人员数", _e("rnd_staff")),
-    Column("enterprise.address", "企业地址", _e("address")),
-    Column("enterprise.division", "所在县(市、区)", lambda n: _code_name(n.enterprise.division)),
-    Column("enterprise.contact_name", "联系人", _e("contact_name")),
-    Column("enterprise.contact_phone", "联系电话", _e("contact_phone")),
-    Column("enterprise.contact_email", "电子邮件", _e("contact_email")),
-    Column("enterprise.website", "企业网址", _e("website")),
-    Column("enterprise.introduction", "企业基本情况简介", _e("introduction")),
-    Column("need.title", "技术需求名称", _n("title")),
-    Column("need.field_l1", "一级分类", lambda n: _code_name(n.field_l1)),
-    Column("need.field_l2", "二级分类", lambda n: _code_name(n.field_l2)),
-    Column("need.field_l3", "三级分类", lambda n: _code_name(n.field_l3)),
-    Column("need.intended_investment", "意向投入金额（万元）", _n("intended_investment")),
-    Column("need.total_investment", "项目拟投入总金额（万元）", _n("total_investment")),
-    Column("need.categories", "需求类别", lambda n: _labels(n.categories, NeedCategory)),
-    Column("need.description", "需求内容描述", _n("description")),
-    Column("need.basis", "现有基础", _n("basis")),
-    Column("need.partner_requirements", "港方机构应具备的条件", _n("partner_requirements")),
-    Column("need.partner_role", "港方机构在项目合作中承担的工作", _n("partner_role")),
-    Column("need.has_intended_partner", "是否已有港方意向合作单位", _n("has_intended_partner")),
-    Column("need.intended_partner_name", "港方意向合作单位全称", _n("intended_partner_name")),
-    Column("need.cooperation_modes", "合作方式", lambda n: _labels(n.cooperation_modes, CooperationMode)),
-    Column("need.consent_share_hk", "同意向香港机构公开需求", _n("consent_share_hk")),
-    Column(
-        "need.consent_contact_release",
-        "同意交流中心向其推荐的香港机构提供联系方式",
-        _n("consent_contact_release"),
-    ),
+    Column("need.status", "状态", lambda n: choice_label(NeedStatus, n.status)),
+    Column("need.submitted_at", "提交时间", lambda n: n.submitted_at),
+    *FIELDS,
 ]
 
 
@@ -224,7 +143,7 @@ class ShortlistExporter(SheetExporter):
 
 
 class Attachment2Exporter(SheetExporter):
-    """One need laid out like the official form (needs.attachment2.LAYOUT),
+    """One need laid out like the official form (needs.attachment2.attachment2_rows),
     streamed: label, value, label, value — readable by attachment2_read_sheet."""
 
     def __init__(self, need: Need) -> None:
@@ -235,20 +154,9 @@ class Attachment2Exporter(SheetExporter):
         return [TITLE]
 
     def rows(self) -> Iterable[list]:
-        need = self.need
         yield []
-        for spec in LAYOUT:
-            if spec == "FIELD":
-                yield ["所属技术领域"] + [
-                    _field(f, level) for level, f in enumerate((need.field_l1, need.field_l2, need.field_l3))
-                ]
-            elif isinstance(spec, str):
-                yield [spec]
-            else:
-                row: list = []
-                for label, getter in spec:
-                    row += [label, getter(need)]
-                yield row
+        for _kind, cells in attachment2_rows(self.need):
+            yield cells
 
 
 class InfoExporter(SheetExporter):
