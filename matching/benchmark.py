@@ -21,7 +21,6 @@ import opencc
 
 from .parallel import can_start_processes
 from .scoring import (
-    CHUNK_SIZE,
     COOPERATION_MODES,
     NeedDoc,
     NeedIndex,
@@ -32,6 +31,7 @@ from .scoring import (
     rank_needs_for_partner,
     rank_partners_for_need,
 )
+from .scoring.ranking import CHUNK_SIZE
 from .scoring.text import Concept, Glossary, default_glossary
 
 _NEED_TEMPLATES = (

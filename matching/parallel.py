@@ -32,9 +32,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .scoring import PART_NAMES, NeedDoc, PartnerIndex, ScoredMatch, _rank_chunk
+from .scoring.documents import PART_NAMES, NeedDoc, ScoredMatch
+
+if TYPE_CHECKING:
+    from .scoring.index import PartnerIndex
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +99,7 @@ def _score_chunk(token: int, start: int, stop: int) -> list[bytes]:
             ],
             protocol=pickle.HIGHEST_PROTOCOL,
         )
-        for matches in _rank_chunk(needs[start:stop], index, top_n, weights)
+        for matches in index.rank(needs[start:stop], top_n, weights)
     ]
 
 

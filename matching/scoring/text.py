@@ -14,7 +14,6 @@ benchmarks alike.
 from __future__ import annotations
 
 import csv
-import math
 import operator
 import re
 from collections import Counter
@@ -318,19 +317,6 @@ def default_glossary() -> Glossary:
     return load_glossary(GLOSSARY_PATH)
 
 
-def concept_counts(norm_text: str, glossary: Glossary) -> dict[str, float]:
-    """Concept weights of a text: direct matches plus decayed broader concepts."""
-    return _with_ancestors(glossary.match(norm_text), glossary)
-
-
-def _with_ancestors(direct: Counter[str], glossary: Glossary) -> dict[str, float]:
-    out: dict[str, float] = dict(direct)
-    for cid, n in direct.items():
-        for anc, w in glossary.ancestors.get(cid, ()):
-            out[anc] = out.get(anc, 0.0) + w * n
-    return out
-
-
 def text_tokens(norm_text: str, glossary: Glossary) -> tuple[Counter[str], list[str]]:
     """Directly matched concepts and the surface-term occurrences of one normalised text.
 
@@ -351,32 +337,8 @@ def text_tokens(norm_text: str, glossary: Glossary) -> tuple[Counter[str], list[
 
 def with_ancestors(direct: Counter[str], glossary: Glossary) -> dict[str, float]:
     """Concept weights: direct matches plus decayed broader concepts."""
-    return _with_ancestors(direct, glossary)
-
-
-def text_features(norm_text: str, glossary: Glossary) -> tuple[dict[str, float], Counter[str], Counter[str]]:
-    """Concept weights and surface-term counts of one normalised text.
-
-    The third value holds the directly matched concepts (without broader ones), which
-    reasons show. See :func:`text_tokens` for the surface terms.
-    """
-    direct, tokens = text_tokens(norm_text, glossary)
-    return _with_ancestors(direct, glossary), Counter(tokens), direct
-
-
-def term_counts(norm_text: str) -> Counter[str]:
-    """Surface-term counts alone (see :func:`text_features`)."""
-    counts: Counter[str] = Counter()
-    for run in _CJK_RUN_RE.findall(norm_text):
-        counts.update(map(operator.add, run, run[1:]))
-    counts.update(
-        "w" + tok
-        for tok in _LATIN_RE.findall(norm_text)
-        if len(tok) > 1 and tok not in ENGLISH_STOPWORDS and not tok.isdigit()
-    )
-    return counts
-
-
-def sublinear(tf: float) -> float:
-    """Dampen repeated mentions: the fifth mention adds less than the first."""
-    return 1.0 + math.log(tf) if tf >= 1.0 else tf
+    out: dict[str, float] = dict(direct)
+    for cid, n in direct.items():
+        for anc, w in glossary.ancestors.get(cid, ()):
+            out[anc] = out.get(anc, 0.0) + w * n
+    return out
