@@ -71,7 +71,9 @@ RULES = {
     "needs:staff_export": Rule(allow=STAFF, ok_status=405),
     "needs:staff_export_job": Rule(allow=STAFF, kwargs=lambda w: {"pk": w.export_job.pk}),
     "needs:staff_export_download": Rule(allow=STAFF, kwargs=lambda w: {"pk": w.export_job.pk}),
-    "needs:staff_export_regenerate": Rule(allow=STAFF, kwargs=lambda w: {"pk": w.export_job.pk}, ok_status=405),
+    "needs:staff_export_regenerate": Rule(
+        allow=STAFF, kwargs=lambda w: {"pk": w.export_job.pk}, ok_status=405
+    ),
     "needs:staff_import": Rule(allow=STAFF),
     "needs:staff_shortlist": Rule(allow=STAFF),
     "needs:staff_shortlist_add": Rule(allow=STAFF, ok_status=405),
