@@ -1,5 +1,8 @@
 """Fixtures of the needs app's tests (colleagues append theirs below)."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 
@@ -98,3 +101,23 @@ def make_need(current_call, enterprise):
         )
 
     return make
+
+
+@pytest.fixture
+def complete_enterprise(enterprise):
+    for name, value in {
+        "founded_on": date(2015, 3, 1),
+        "enterprise_type": "sme",
+        "industry_id": "27",
+        "main_business": "生物医药研发",
+        "main_products": "体外诊断试剂",
+        "is_high_tech": True,
+        "revenue_last_year": Decimal("1234.50"),
+        "in_hitech_zone": False,
+        "employees": 120,
+        "rnd_staff": 30,
+        "introduction": "成立于2015年。",
+    }.items():
+        setattr(enterprise, name, value)
+    enterprise.save()
+    return enterprise

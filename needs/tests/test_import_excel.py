@@ -3,8 +3,6 @@
 import re
 import time
 import zipfile
-from datetime import date
-from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -16,32 +14,13 @@ from matching.models import MatchRun, RunKind
 from needs.attachment2 import attachment2_workbook
 from needs.models import Enterprise, MatchingState, Need, NeedStatus
 from needs.services.exports import NeedsExporter
-from portal.exports import exporters_workbook, workbook_bytes, write_cell
+from needs.tests.sheets import sheet_set
+from portal.exports import exporters_workbook, workbook_bytes
 from portal.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 NEW_CODE = "91321183799093948X"
-
-
-@pytest.fixture
-def complete_enterprise(enterprise):
-    for name, value in {
-        "founded_on": date(2015, 3, 1),
-        "enterprise_type": "sme",
-        "industry_id": "27",
-        "main_business": "生物医药研发",
-        "main_products": "体外诊断试剂",
-        "is_high_tech": True,
-        "revenue_last_year": Decimal("1234.50"),
-        "in_hitech_zone": False,
-        "employees": 120,
-        "rnd_staff": 30,
-        "introduction": "成立于2015年。",
-    }.items():
-        setattr(enterprise, name, value)
-    enterprise.save()
-    return enterprise
 
 
 @pytest.fixture
@@ -53,15 +32,6 @@ def _xlsx(wb, name="need.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, workbook_bytes(wb))
 
 
-def _set(ws, label, value):
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value == label:
-                write_cell(ws, cell.row, cell.column + 1, value)
-                return
-    raise AssertionError(label)
-
-
 def _post(client, upload, kind, call):
     return client.post(reverse("needs:staff_import"), {"kind": kind, "call": call.pk, "file": upload})
 
@@ -69,16 +39,16 @@ def _post(client, upload, kind, call):
 def test_attachment2_file_updates_and_creates(need, staff_user, client_as, current_call):
     client = client_as(staff_user)
     wb = attachment2_workbook(Need.objects.get(pk=need.pk))
-    _set(wb.active, "技术需求名称", "=改过的名称")
+    sheet_set(wb.active, "技术需求名称", "=改过的名称")
     page = _post(client, _xlsx(wb), "attachment2", current_call).content.decode()
     need.refresh_from_db()
     assert need.title == "=改过的名称"
     assert 'id="updated-count">1<' in page
 
     wb = attachment2_workbook(need)
-    _set(wb.active, "需求编号", None)
-    _set(wb.active, "社会统一信用代码", NEW_CODE)
-    _set(wb.active, "企业名称", "江苏丙科技有限公司")
+    sheet_set(wb.active, "需求编号", None)
+    sheet_set(wb.active, "社会统一信用代码", NEW_CODE)
+    sheet_set(wb.active, "企业名称", "江苏丙科技有限公司")
     page = _post(client, _xlsx(wb), "attachment2", current_call).content.decode()
     assert 'id="created-count">1<' in page, page
     created = Need.objects.get(enterprise__credit_code=NEW_CODE)
@@ -88,10 +58,10 @@ def test_attachment2_file_updates_and_creates(need, staff_user, client_as, curre
 
 def test_attachment2_file_with_invalid_values_writes_nothing(need, staff_user, client_as, current_call):
     wb = attachment2_workbook(need)
-    _set(wb.active, "需求编号", None)
-    _set(wb.active, "社会统一信用代码", NEW_CODE)
-    _set(wb.active, "联系电话", "12345")
-    _set(wb.active, "需求内容描述", "")
+    sheet_set(wb.active, "需求编号", None)
+    sheet_set(wb.active, "社会统一信用代码", NEW_CODE)
+    sheet_set(wb.active, "联系电话", "12345")
+    sheet_set(wb.active, "需求内容描述", "")
     page = _post(client_as(staff_user), _xlsx(wb), "attachment2", current_call).content.decode()
     assert 'id="rejected-count">1<' in page
     assert "联系电话" in page and "需求内容描述" in page
@@ -214,7 +184,7 @@ def test_attachment2_import_records_when_contact_release_was_agreed(
 ):
     assert need.contact_consent_at is None
     wb = attachment2_workbook(Need.objects.get(pk=need.pk))
-    _set(wb.active, "同意交流中心向其推荐的香港机构提供联系方式", "是")
+    sheet_set(wb.active, "同意交流中心向其推荐的香港机构提供联系方式", "是")
     _post(client_as(staff_user), _xlsx(wb), "attachment2", current_call)
 
     need.refresh_from_db()
@@ -228,9 +198,9 @@ def test_an_imported_need_goes_to_matching_like_a_need_submitted_on_the_web(
     need, staff_user, client_as, current_call, django_capture_on_commit_callbacks
 ):
     wb = attachment2_workbook(Need.objects.get(pk=need.pk))
-    _set(wb.active, "需求编号", None)
-    _set(wb.active, "社会统一信用代码", NEW_CODE)
-    _set(wb.active, "企业名称", "江苏丙科技有限公司")
+    sheet_set(wb.active, "需求编号", None)
+    sheet_set(wb.active, "社会统一信用代码", NEW_CODE)
+    sheet_set(wb.active, "企业名称", "江苏丙科技有限公司")
 
     with django_capture_on_commit_callbacks(execute=True):
         page = _post(client_as(staff_user), _xlsx(wb), "attachment2", current_call).content.decode()

@@ -2,9 +2,6 @@
 the server refuses more in the user's language, and the imports refuse it per
 item."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,9 +14,10 @@ from needs.backoffice_forms import ScoreForm, ScreeningForm, ShortlistAddForm
 from needs.forms import CallForm, EnterpriseForm, NeedForm
 from needs.models import Call, Enterprise, Need, ReviewScore, ScreeningEvent, ShortlistEntry
 from needs.services.review import rubric_for_call
+from needs.tests.sheets import sheet_set
 from partners.forms import AskEnterpriseForm, DeclineForm, InterestForm, PartnerForm
 from partners.models import ExpressionOfInterest, Partner
-from portal.exports import workbook_bytes, write_cell
+from portal.exports import workbook_bytes
 from portal.fields import BoundedTextField
 
 pytestmark = pytest.mark.django_db
@@ -139,39 +137,15 @@ def test_the_counter_script_is_on_every_page(client_as, enterprise_user, current
 
 
 @pytest.fixture
-def imported_need(make_need, enterprise):
-    for name, value in {
-        "founded_on": date(2015, 3, 1),
-        "enterprise_type": "sme",
-        "industry_id": "27",
-        "main_business": "生物医药研发",
-        "main_products": "体外诊断试剂",
-        "is_high_tech": True,
-        "revenue_last_year": Decimal("1234.50"),
-        "in_hitech_zone": False,
-        "employees": 120,
-        "rnd_staff": 30,
-        "introduction": "成立于2015年。",
-    }.items():
-        setattr(enterprise, name, value)
-    enterprise.save()
-    return make_need(enterprise=enterprise, field_l3_id="02.01.03", description="原来的描述")
-
-
-def _set(ws, label, value):
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.value == label:
-                write_cell(ws, cell.row, cell.column + 1, value)
-                return
-    raise AssertionError(label)
+def imported_need(make_need, complete_enterprise):
+    return make_need(enterprise=complete_enterprise, field_l3_id="02.01.03", description="原来的描述")
 
 
 def test_an_imported_over_long_text_is_refused_with_its_reason(
     imported_need, staff_user, client_as, current_call
 ):
     wb = attachment2_workbook(imported_need)
-    _set(wb.active, "需求内容描述", "描" * 2001)
+    sheet_set(wb.active, "需求内容描述", "描" * 2001)
     upload = SimpleUploadedFile("need.xlsx", workbook_bytes(wb))
     page = (
         client_as(staff_user)
