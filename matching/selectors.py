@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Func, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from matching.documents import scorable_needs
@@ -28,18 +29,26 @@ class ReviewRow:
         return self.decision is not None and self.decision.decision == Decision.ACCEPTED
 
 
+def _per_need(qs: QuerySet, aggregate: Func) -> Subquery:
+    """One aggregate of a need's rows, as a correlated subquery: the database
+    computes it only for the rows a page returns, not by joining every match."""
+    return Subquery(
+        qs.filter(need=OuterRef("pk")).order_by().values("need").annotate(v=aggregate).values("v")[:1]
+    )
+
+
 def needs_for_matching(*, state: str = "") -> QuerySet[Need]:
-    """Needs taking part in matching, with their match count, best score and
-    accepted pairs, newest first."""
+    """Needs taking part in matching (the columns the list shows), with their
+    match count, best score and accepted pairs, newest first."""
+    accepted = MatchDecision.objects.filter(decision=Decision.ACCEPTED)
     qs = (
         scorable_needs()
-        .select_related("enterprise", "call")
+        .select_related("enterprise")
+        .only("id", "reference", "title", "status", "matching_state", "submitted_at", "enterprise__name")
         .annotate(
-            match_count=Count("matches", distinct=True),
-            best_score=Max("matches__score"),
-            accepted_count=Count(
-                "match_decisions", filter=Q(match_decisions__decision=Decision.ACCEPTED), distinct=True
-            ),
+            match_count=Coalesce(_per_need(Match.objects.all(), Count("id")), 0, output_field=IntegerField()),
+            best_score=_per_need(Match.objects.all(), Max("score")),
+            accepted_count=Coalesce(_per_need(accepted, Count("id")), 0, output_field=IntegerField()),
         )
         .order_by("-submitted_at", "-id")
     )
@@ -168,12 +177,18 @@ def top_partners(*, call: Call | None) -> list[tuple[str, int]]:
     matches = Match.objects.exclude(need__status=NeedStatus.DRAFT)
     if call is not None:
         matches = matches.filter(need__call=call)
+    # Count by partner id over the narrow match columns; names only for the ten.
+    top = list(
+        matches.order_by().values_list("partner_id").annotate(n=Count("id")).order_by("-n", "partner_id")[:10]
+    )
+    names = {
+        pk: (name_hant, acronym, name_en)
+        for pk, name_hant, acronym, name_en in Partner.objects.filter(
+            pk__in=[pk for pk, _n in top]
+        ).values_list("pk", "name_zh_hant", "acronym", "name_en")
+    }
     return [
         # The chart cuts labels at 16 characters: an English name alone is unreadable there.
-        (name_hant or acronym or name_en, n)
-        for name_hant, acronym, name_en, n in matches.values_list(
-            "partner__name_zh_hant", "partner__acronym", "partner__name_en"
-        )
-        .annotate(n=Count("id"))
-        .order_by("-n")[:10]
+        (names[pk][0] or names[pk][1] or names[pk][2], n)
+        for pk, n in top
     ]

@@ -5,14 +5,32 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db import connections
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.shortcuts import get_object_or_404
 
 from needs import workflow
 from needs.models import (
     Call,
     CooperationMode,
+    Division,
     DuplicateFlag,
     Need,
     NeedCategory,
@@ -79,6 +97,17 @@ def needs_for_back_office(*, call: Call | None, filters: dict | None = None) -> 
     if filters.get("duplicates"):
         qs = qs.filter(Exists(DuplicateFlag.objects.filter(need=OuterRef("pk"), resolved_at__isnull=True)))
     return qs.order_by("-submitted_at", "-id")
+
+
+def need_list_for_back_office(*, call: Call | None, filters: dict | None = None) -> QuerySet[Need]:
+    """The staff need list: the same needs as `needs_for_back_office`, with
+    only the columns the list shows (the export reads every relation)."""
+    return (
+        needs_for_back_office(call=call, filters=filters)
+        .select_related(None)
+        .select_related("enterprise", "field_l1")
+        .only("id", "reference", "title", "status", "submitted_at", "enterprise__name", "field_l1__name_zh")
+    )
 
 
 def need_for_back_office(*, need_id: int) -> Need:
@@ -172,20 +201,111 @@ def score_summary(*, rubric: Rubric, scores: list[ReviewScore]) -> ScoreSummary:
     return summary
 
 
-def needs_with_scores(*, call: Call, need_ids: list[int] | None = None) -> list[tuple[Need, ScoreSummary]]:
-    """Scorable needs of a call with their score summaries, best total first
-    (for staff: every reviewer's scores count)."""
+def _criterion_value(key: str, scores: str) -> Cast:
+    """One criterion's score read from the JSON `scores` column, as a number."""
+    return Cast(KeyTextTransform(key, scores), FloatField())
+
+
+def needs_ranked_by_score(*, call: Call, need_ids: list[int] | None = None) -> QuerySet[int]:
+    """Ids of a call's scorable needs, best weighted total first, unscored
+    last (ties by id). The total is a per-need SQL subquery, so counting the
+    list reads no scores."""
     rubric = rubric_for_call(call=call)
+    averages = {f"_avg{i}": Avg(_criterion_value(c["key"], "scores")) for i, c in enumerate(rubric.criteria)}
+    total = sum(
+        (
+            Coalesce(F(name), Value(0.0)) * Value(c["weight"] / SCORE_MAX)
+            for name, c in zip(averages, rubric.criteria, strict=True)
+        ),
+        Value(0.0),
+    )
+    totals = (
+        ReviewScore.objects.filter(need=OuterRef("pk"))
+        .order_by()
+        .values("need")
+        .annotate(**averages)
+        .annotate(total=ExpressionWrapper(total, output_field=FloatField()))
+        .values("total")
+    )
     qs = (
         Need.objects.filter(call=call, status__in=workflow.REVIEWABLE)
-        .select_related("enterprise", "field_l1")
-        .prefetch_related(Prefetch("review_scores", queryset=ReviewScore.objects.select_related("reviewer")))
+        .annotate(weighted_total=Subquery(totals[:1], output_field=FloatField()))
+        .order_by(F("weighted_total").desc(nulls_last=True), "pk")
     )
     if need_ids is not None:
         qs = qs.filter(pk__in=need_ids)
-    rows = [(need, score_summary(rubric=rubric, scores=list(need.review_scores.all()))) for need in qs]
-    rows.sort(key=lambda row: (row[1].total is None, -(row[1].total or 0), row[0].pk))
-    return rows
+    # Ids only: the ranking reads no other column; a page's rows are loaded by id.
+    return qs.values_list("pk", flat=True)
+
+
+def score_summaries(*, rubric: Rubric, need_ids: list[int]) -> dict[int, ScoreSummary]:
+    """Score summaries (as `score_summary`) of the given needs, from one SQL
+    aggregate over their scores; a need without scores gets an empty one."""
+    aggregates: dict = {"_count": Count("id")}
+    for i, criterion in enumerate(rubric.criteria):
+        value = _criterion_value(criterion["key"], "scores")
+        aggregates |= {f"_avg{i}": Avg(value), f"_max{i}": Max(value), f"_min{i}": Min(value)}
+    rows = {
+        row["need_id"]: row
+        for row in ReviewScore.objects.filter(need_id__in=need_ids)
+        .order_by()
+        .values("need_id")
+        .annotate(**aggregates)
+    }
+    summaries = {}
+    for need_id in need_ids:
+        row = rows.get(need_id)
+        summary = ScoreSummary(count=row["_count"] if row else 0)
+        total = 0.0
+        for i, criterion in enumerate(rubric.criteria):
+            average = row[f"_avg{i}"] if row else None
+            summary.criteria.append(
+                CriterionSummary(
+                    key=criterion["key"],
+                    label=criterion["label"],
+                    weight=criterion["weight"],
+                    average=round(average, 2) if average is not None else None,
+                    # Scores are whole numbers: so is their spread.
+                    spread=round(row[f"_max{i}"] - row[f"_min{i}"]) if average is not None else None,
+                )
+            )
+            if average is not None:
+                total += average / SCORE_MAX * criterion["weight"]
+        summary.total = round(total, 1) if summary.count else None
+        summaries[need_id] = summary
+    return summaries
+
+
+def with_score_summaries(
+    *, call: Call, need_ids: list[int], every_column: bool = False
+) -> list[tuple[Need, ScoreSummary]]:
+    """The given needs (e.g. one page) each with its score summary, in the
+    given order; only the columns lists show unless `every_column`."""
+    needs = Need.objects.select_related("enterprise", "field_l1")
+    if not every_column:
+        needs = needs.only("id", "reference", "title", "status", "enterprise__name", "field_l1__name_zh")
+    by_id = needs.in_bulk(need_ids)
+    summaries = score_summaries(rubric=rubric_for_call(call=call), need_ids=list(by_id))
+    return [(by_id[pk], summaries[pk]) for pk in need_ids if pk in by_id]
+
+
+def needs_with_scores(*, call: Call, need_ids: list[int] | None = None) -> list[tuple[Need, ScoreSummary]]:
+    """Scorable needs of a call (the given ones; all only for small calls)
+    with their score summaries, best total first (for staff: every
+    reviewer's scores count). Pages rank with `needs_ranked_by_score`."""
+    ranked = list(needs_ranked_by_score(call=call, need_ids=need_ids))
+    # Every column: the comparison shows the needs' texts and amounts.
+    return with_score_summaries(call=call, need_ids=ranked, every_column=True)
+
+
+def scorable_need_choices(*, call: Call) -> list[tuple[int, str]]:
+    """(id, label) of a call's scorable needs, for picking some to compare."""
+    return [
+        (pk, reference or title or f"#{pk}")
+        for pk, reference, title in Need.objects.filter(call=call, status__in=workflow.REVIEWABLE)
+        .order_by("pk")
+        .values_list("pk", "reference", "title")
+    ]
 
 
 def review_queue(*, user: User, call: Call | None) -> QuerySet[Need]:
@@ -228,18 +348,32 @@ def shortlist_versions(*, call: Call) -> QuerySet[Shortlist]:
 
 
 def shortlist_latest(*, call: Call, version: int | None = None) -> Shortlist | None:
-    """The asked-for version, or the newest (open or frozen), with its entries."""
-    qs = Shortlist.objects.filter(call=call).prefetch_related(
-        Prefetch(
-            "entries",
-            queryset=ShortlistEntry.objects.select_related(
-                "need", "need__enterprise", "need__field_l1", "added_by"
-            ),
-        )
-    )
+    """The asked-for version, or the newest (open or frozen); its entries
+    come from `shortlist_entries`."""
+    qs = Shortlist.objects.filter(call=call)
     if version is not None:
         return qs.filter(version=version).first()
     return qs.order_by("-version").first()
+
+
+def shortlist_entries(*, shortlist: Shortlist) -> QuerySet[ShortlistEntry]:
+    """A shortlist version's entries with the need columns the page and the export show."""
+    return (
+        ShortlistEntry.objects.filter(shortlist=shortlist)
+        .select_related("need", "need__enterprise", "need__field_l1", "added_by")
+        .order_by("added_at", "id")
+    )
+
+
+def shortlisted_need_ids(*, shortlist: Shortlist | None, need_ids: list[int]) -> set[int]:
+    """Which of the given needs (e.g. one page) are on the shortlist version."""
+    if shortlist is None:
+        return set()
+    return set(
+        ShortlistEntry.objects.filter(shortlist=shortlist, need_id__in=need_ids).values_list(
+            "need_id", flat=True
+        )
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -249,6 +383,57 @@ def shortlist_latest(*, call: Call, version: int | None = None) -> Shortlist | N
 
 def _labelled(counter: Counter, labels: dict) -> list[tuple[str, int]]:
     return [(str(labels.get(key, key)), count) for key, count in counter.most_common()]
+
+
+def _json_list_counts(needs: QuerySet[Need], columns: tuple[str, ...]) -> dict[str, Counter]:
+    """How often each value occurs in the needs' JSON list columns, per
+    column. On PostgreSQL the database unnests and counts in one pass over the
+    needs; elsewhere (SQLite in tests) a plain loop does."""
+    counters: dict[str, Counter] = {column: Counter() for column in columns}
+    db = connections[needs.db]
+    if db.vendor != "postgresql":
+        for row in needs.values_list(*columns).iterator():
+            for column, values in zip(columns, row, strict=True):
+                counters[column].update(values or [])
+        return counters
+    sql, params = needs.order_by().values(*columns).query.sql_with_params()
+    # The column names are our own field names, never user input.
+    unnest = " UNION ALL ".join(
+        f"SELECT '{c}', v FROM jsonb_array_elements_text("
+        f"CASE WHEN jsonb_typeof(n.{c}) = 'array' THEN n.{c} ELSE '[]'::jsonb END) AS v"
+        for c in columns
+    )
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.c, e.v, count(*) FROM ({sql}) AS n CROSS JOIN LATERAL ({unnest}) AS e(c, v) GROUP BY 1, 2",
+            params,
+        )
+        for column, value, n in cursor.fetchall():
+            counters[column][value] = n
+    return counters
+
+
+def _by_city(needs: QuerySet[Need]) -> Counter:
+    """Needs per prefecture-level city: counted per division in SQL, then a
+    county or zone is added to its city."""
+    per_division = dict(
+        needs.order_by()
+        .values_list("enterprise__division_id")
+        .annotate(n=Count("id"))
+        .values_list("enterprise__division_id", "n")
+    )
+    divisions = {d.code: d for d in Division.objects.filter(code__in=per_division).select_related("parent")}
+    by_city: Counter = Counter()
+    for code, n in per_division.items():
+        division = divisions.get(code)
+        if division is None:
+            city = None
+        elif division.level in (Division.Level.CITY, Division.Level.PROVINCE) or division.parent is None:
+            city = division.name_zh
+        else:
+            city = division.parent.name_zh or division.name_zh
+        by_city[city or "—"] += n
+    return by_city
 
 
 def dashboard_figures(*, call: Call | None) -> dict:
@@ -262,28 +447,9 @@ def dashboard_figures(*, call: Call | None) -> dict:
         (name or "—", n)
         for name, n in needs.values_list("field_l1__name_zh").annotate(n=Count("id")).order_by("-n")
     ]
-    by_city: Counter = Counter()
-    for level, name, parent_name, n in (
-        needs.values_list(
-            "enterprise__division__level",
-            "enterprise__division__name_zh",
-            "enterprise__division__parent__name_zh",
-        )
-        .annotate(n=Count("id"))
-        .values_list(
-            "enterprise__division__level",
-            "enterprise__division__name_zh",
-            "enterprise__division__parent__name_zh",
-            "n",
-        )
-    ):
-        city = name if level in ("city", "province") else (parent_name or name)
-        by_city[city or "—"] += n
-    categories: Counter = Counter()
-    modes: Counter = Counter()
-    for cats, coop in needs.values_list("categories", "cooperation_modes").iterator():
-        categories.update(cats or [])
-        modes.update(coop or [])
+    by_city = _by_city(needs)
+    lists = _json_list_counts(needs, ("categories", "cooperation_modes"))
+    categories, modes = lists["categories"], lists["cooperation_modes"]
     per_day = [
         (day.isoformat() if isinstance(day, date) else str(day), n)
         for day, n in needs.filter(submitted_at__isnull=False)

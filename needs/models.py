@@ -390,7 +390,12 @@ class Need(models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("技术需求")
         verbose_name_plural = _("技术需求")
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            # The back-office and matching lists: newest first, within a call or across calls.
+            models.Index(fields=["call", "-submitted_at", "-id"], name="need_call_submitted"),
+            models.Index(fields=["-submitted_at", "-id"], name="need_submitted"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(intended_investment__isnull=True)

@@ -123,7 +123,7 @@ class ShortlistExporter(SheetExporter):
         shortlist = selectors.shortlist_latest(call=self.call)
         if shortlist is None:
             return
-        entries = list(shortlist.entries.all())
+        entries = list(selectors.shortlist_entries(shortlist=shortlist))
         totals = {
             need.pk: summary.total
             for need, summary in selectors.needs_with_scores(

@@ -48,7 +48,7 @@ def staff_need_list(request: HttpRequest) -> HttpResponse:
     form = NeedFilterForm(request.GET or None)
     filters = form.filters() if form.is_bound else {}
     call = selectors.call_for_back_office(call_id=filters.get("call"))
-    page = Paginator(selectors.needs_for_back_office(call=call, filters=filters), 50).get_page(
+    page = Paginator(selectors.need_list_for_back_office(call=call, filters=filters), 50).get_page(
         request.GET.get("page")
     )
     return render(

@@ -17,6 +17,7 @@ from portal import permissions
 from portal.errors import DomainError
 
 REVIEW_PAGE_SIZE = 50
+SHORTLIST_PAGE_SIZE = 50
 
 
 @permissions.require(permissions.can_score_needs)
@@ -76,7 +77,17 @@ def staff_shortlist(request: HttpRequest) -> HttpResponse:
         raise Http404
     shortlist = selectors.shortlist_latest(call=call, version=pick.version_number())
     rubric = review.rubric_for_call(call=call)
-    listed = {e.need_id for e in shortlist.entries.all()} if shortlist else set()
+    page = Paginator(selectors.needs_ranked_by_score(call=call), SHORTLIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = selectors.with_score_summaries(call=call, need_ids=list(page.object_list))
+    entries = (
+        Paginator(selectors.shortlist_entries(shortlist=shortlist), SHORTLIST_PAGE_SIZE).get_page(
+            request.GET.get("entries_page")
+        )
+        if shortlist
+        else None
+    )
     return render(
         request,
         "needs/staff_shortlist.html",
@@ -84,9 +95,11 @@ def staff_shortlist(request: HttpRequest) -> HttpResponse:
             "call": call,
             "rubric": rubric,
             "rubric_form": RubricForm(rubric=rubric),
-            "rows": selectors.needs_with_scores(call=call),
+            "page": page,
+            "rows": rows,
             "shortlist": shortlist,
-            "listed": listed,
+            "entries": entries,
+            "listed": selectors.shortlisted_need_ids(shortlist=shortlist, need_ids=[n.pk for n, _s in rows]),
             "versions": selectors.shortlist_versions(call=call),
         },
     )
@@ -155,12 +168,10 @@ def staff_compare(request: HttpRequest) -> HttpResponse:
     call, _pick = call_picked(request)
     if call is None:
         raise Http404
-    rows = selectors.needs_with_scores(call=call)
-    form = CompareForm(request.GET or None, choices=[(n.pk, str(n)) for n, _s in rows])
+    form = CompareForm(request.GET or None, choices=selectors.scorable_need_choices(call=call))
     chosen = []
     if form.is_bound and form.is_valid():
-        ids = form.cleaned_data["need"]
-        chosen = [row for row in rows if row[0].pk in ids]
+        chosen = selectors.needs_with_scores(call=call, need_ids=form.cleaned_data["need"])
     return render(
         request,
         "needs/staff_compare.html",
