@@ -20,6 +20,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("进行中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
 
 
 class RunTrigger(models.TextChoices):
@@ -82,7 +83,7 @@ class MatchRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status in (RunStatus.DONE, RunStatus.FAILED, RunStatus.CANCELLED)
 
     @property
     def percent(self) -> int:

@@ -19,11 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching import scoring
-from matching.documents import (
-    active_partner_docs,
-    need_docs,
-    scorable_needs,
-)
+from matching.documents import need_docs, scorable_needs
 from matching.models import (
     Decision,
     DismissReason,
@@ -34,6 +30,7 @@ from matching.models import (
     RunStatus,
     RunTrigger,
 )
+from matching.partner_index import partner_index
 from needs.models import MatchingState, Need
 from portal.errors import DomainError
 from portal.models import User
@@ -43,6 +40,8 @@ from portal.services import audit_log
 logger = logging.getLogger(__name__)
 
 UNFINISHED = (RunStatus.QUEUED, RunStatus.WAITING, RunStatus.RUNNING)
+#: Not yet picked up by a worker.
+PENDING = (RunStatus.QUEUED, RunStatus.WAITING)
 
 
 #: A full rescore's hard time limit in the worker (seconds); a full run younger
@@ -114,6 +113,11 @@ def need_schedule_scoring(*, need_id: int, trigger: str = RunTrigger.NEED_SAVED)
     that it is picked up later if the broker cannot take the job. A need that no
     longer takes part in matching (draft, withdrawn, not selected) loses its
     matches at once instead.
+
+    Triggers coalesce: a run for the need that no worker has picked up yet is
+    reused, so a need has one pending run however often it is saved. The run's
+    row is locked, so a worker that starts it now waits for this transaction and
+    then reads the need as committed here.
     """
     with transaction.atomic():
         if not scorable_needs().filter(pk=need_id).exists():
@@ -121,6 +125,14 @@ def need_schedule_scoring(*, need_id: int, trigger: str = RunTrigger.NEED_SAVED)
             Need.objects.filter(pk=need_id).update(matching_state=MatchingState.NONE)
             return None
         Need.objects.filter(pk=need_id).update(matching_state=MatchingState.PENDING)
+        pending = (
+            MatchRun.objects.select_for_update()
+            .filter(kind=RunKind.NEED, need_id=need_id, status__in=PENDING)
+            .order_by("-pk")
+            .first()
+        )
+        if pending is not None:
+            return pending
         return _create_run(kind=RunKind.NEED, trigger=trigger, need_id=need_id, total=1)
 
 
@@ -159,6 +171,26 @@ def full_rescore_start(*, actor: User) -> MatchRun:
     return run
 
 
+def run_cancel(*, actor: User, run_id: int) -> MatchRun:
+    """Staff cancel a full rescore that is queued, waiting or running.
+
+    A run not yet started never starts; a running one stops at its next need
+    boundary (each need's write checks the run's status in the same transaction),
+    keeping the needs it already rescored.
+    """
+    with transaction.atomic():
+        run = MatchRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.kind != RunKind.FULL:
+            raise MatchingError(_("只能取消全量重新匹配。"))
+        if run.status not in UNFINISHED:
+            raise MatchingError(_("该任务已结束，无法取消。"))
+        run.status = RunStatus.CANCELLED
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "finished_at"])
+        audit_log(actor=actor, action="matching.run_cancel", obj=run)
+    return run
+
+
 # --------------------------------------------------------------------------- execution
 
 
@@ -172,7 +204,8 @@ def run_execute(*, run_id: int) -> MatchRun | None:
     if run.is_finished:
         return run
     now = timezone.now()
-    MatchRun.objects.filter(pk=run_id).update(
+    # Conditional: a run cancelled since it was read stays cancelled.
+    started = MatchRun.objects.filter(pk=run_id, status__in=UNFINISHED).update(
         status=RunStatus.RUNNING,
         attempts=F("attempts") + 1,
         started_at=run.started_at or now,
@@ -180,6 +213,8 @@ def run_execute(*, run_id: int) -> MatchRun | None:
         error="",
     )
     run.refresh_from_db()
+    if not started:
+        return run
     try:
         if run.kind == RunKind.NEED:
             _execute_need(run)
@@ -200,7 +235,10 @@ def run_execute(*, run_id: int) -> MatchRun | None:
 
 
 def _finish(run: MatchRun, **counts) -> None:
-    MatchRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now(), **counts)
+    # A run cancelled meanwhile keeps its status.
+    MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+        status=RunStatus.DONE, finished_at=timezone.now(), **counts
+    )
 
 
 def _dismissed_by_need(need_ids: Iterable[int] | None = None) -> dict[int, set[int]]:
@@ -261,7 +299,7 @@ def _execute_need(run: MatchRun) -> None:
             Need.objects.filter(pk=need_id).update(matching_state=MatchingState.NONE)
             _finish(run, total=1, processed=1, matches_written=0)
         return
-    index = scoring.PartnerIndex(active_partner_docs())
+    index = partner_index()
     dismissed = _dismissed_by_need([need_id]).get(need_id, set())
     ranked = scoring.rank_partners_for_need(
         docs[0], index, top_n=_top_n() + len(dismissed), weights=_weights()
@@ -286,12 +324,16 @@ def _execute_full(run: MatchRun) -> None:
     """Rescore every scorable need in id order, committing after each need.
 
     ``cursor`` holds the last need done; a redelivered task continues after it.
+    Each need's transaction first advances the run's row, only while the run is
+    still running: a cancelled run stops there, before writing that need.
     """
-    index = scoring.PartnerIndex(active_partner_docs(), processes=_processes())
+    index = partner_index(processes=_processes())
     docs = need_docs(scorable_needs().filter(pk__gt=run.cursor))
     dismissed = _dismissed_by_need(d.id for d in docs)
     extra = max((len(v) for v in dismissed.values()), default=0)
-    MatchRun.objects.filter(pk=run.pk).update(total=run.processed + len(docs))
+    running = MatchRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING)
+    if not running.update(total=run.processed + len(docs)):
+        return  # cancelled while the index was built
     # Chunks are scored in forked processes where this process may start them (not in a
     # Celery prefork child: there rank_all scores serially); see docs/matching.md.
     ranked_all = scoring.rank_all(
@@ -300,12 +342,18 @@ def _execute_full(run: MatchRun) -> None:
     for doc, ranked in zip(docs, ranked_all, strict=True):
         kept = _keep(ranked, dismissed.get(doc.id, set()))
         with transaction.atomic():
-            written = _replace_need_matches(doc.id, kept, run)
+            # Locks the run's row until this need is written, so a cancel lands
+            # between needs.
+            if not running.update(
+                cursor=doc.id, processed=F("processed") + 1, matches_written=F("matches_written") + len(kept)
+            ):
+                ranked_all.close()  # stops the chunk workers
+                return
+            _replace_need_matches(doc.id, kept, run)
             _mark_need_done(doc.id, run)
-            MatchRun.objects.filter(pk=run.pk).update(
-                cursor=doc.id, processed=F("processed") + 1, matches_written=F("matches_written") + written
-            )
     with transaction.atomic():
+        if not MatchRun.objects.select_for_update().filter(pk=run.pk, status=RunStatus.RUNNING).exists():
+            return
         # Matches of needs that left matching or of partners that left the directory.
         Match.objects.exclude(need__in=scorable_needs()).delete()
         Match.objects.filter(partner__is_active=False).delete()
@@ -316,15 +364,14 @@ def _execute_partner(run: MatchRun) -> None:
     """Score one partner against every scorable need and merge it into each
     need's top N (the partner enters where it beats the weakest kept match)."""
     partner_id = run.partner_id
-    partner_docs = active_partner_docs()
-    doc = next((p for p in partner_docs if p.id == partner_id), None)
+    index = partner_index()
+    doc = next((p for p in index.partners if p.id == partner_id), None)
     needs = need_docs(scorable_needs())
     if doc is None:
         with transaction.atomic():
             Match.objects.filter(partner_id=partner_id).delete()
             _finish(run, total=len(needs), processed=len(needs), matches_written=0)
         return
-    index = scoring.PartnerIndex(partner_docs)
     need_index = scoring.NeedIndex(needs, stats=index.stats)
     ranked = scoring.rank_needs_for_partner(doc, need_index, top_n=len(needs), weights=_weights())
     new = {m.need_id: m for m in ranked}

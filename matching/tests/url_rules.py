@@ -50,5 +50,6 @@ RULES = {
     "matching:rescore_start": Rule(allow=STAFF, ok_status=POST_ONLY),
     "matching:run_detail": Rule(allow=STAFF, kwargs=lambda w: {"pk": w.match_run.pk}),
     "matching:run_status": Rule(allow=STAFF, kwargs=lambda w: {"pk": w.match_run.pk}),
+    "matching:run_cancel": Rule(allow=STAFF, kwargs=lambda w: {"pk": w.match_run.pk}, ok_status=POST_ONLY),
     "matching:hk_recommended": Rule(allow=HK),
 }

@@ -17,7 +17,7 @@
     if (data.error) box.querySelector("[data-run-error-label]").classList.remove("d-none");
     if (data.finished) {
       bar.classList.remove("progress-bar-striped", "progress-bar-animated");
-      bar.classList.add(data.status === "done" ? "bg-success" : "bg-danger");
+      bar.classList.add({ done: "bg-success", cancelled: "bg-secondary" }[data.status] || "bg-danger");
     }
   }
 

@@ -1,4 +1,5 @@
-"""Time the matching engine on synthetic data (interface only; see matching.benchmark)."""
+"""Time the matching engine on synthetic data and one need as its task runs it on the
+configured database (interface only; see matching.benchmark and matching.task_benchmark)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from matching.benchmark import run_benchmark
+from matching.task_benchmark import one_need_task_timings
 
 
 class Command(BaseCommand):
-    # Offline tool on files or synthetic data: it needs neither URLs nor the database.
+    # The engine part is offline (synthetic data); the task part reads and writes the
+    # configured database inside a transaction that is rolled back.
     requires_system_checks: list[str] = []
-    help = "Time a full rescore, one need against all partners and one partner against all needs."
+    help = (
+        "Time a full rescore, one need against all partners and one partner against all needs "
+        "(synthetic), and one need as the task runs it (configured database)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--needs", type=int, default=10_000)
@@ -26,9 +32,28 @@ class Command(BaseCommand):
             default=None,
             help="worker processes for the full rescore (default: settings.MATCHING_PROCESSES, as the task)",
         )
+        parser.add_argument(
+            "--task-samples",
+            type=int,
+            default=20,
+            help="needs of the configured database to score as the task does (0: skip)",
+        )
+        parser.add_argument("--task-only", action="store_true", help="skip the synthetic engine timings")
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, **options) -> None:
+        task = one_need_task_timings(samples=options["task_samples"], seed=options["seed"])
+        task_figures = {
+            "one_need_task_ms_median": round(task.median_ms, 3) if task else None,
+            "one_need_task_first_ms": round(task.first_ms, 3) if task else None,
+            "one_need_task_samples": len(task.warm_ms) if task else 0,
+        }
+        if options["task_only"]:
+            if options["json"]:
+                self.stdout.write(json.dumps(task_figures))
+            else:
+                self._write_task(task)
+            return
         result = run_benchmark(
             n_needs=options["needs"],
             n_partners=options["partners"],
@@ -37,7 +62,7 @@ class Command(BaseCommand):
             processes=max(1, options["processes"] or settings.MATCHING_PROCESSES),
         )
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_dict()))
+            self.stdout.write(json.dumps({**result.as_dict(), **task_figures}))
             return
         self.stdout.write(f"{result.needs} needs × {result.partners} partners")
         self.stdout.write(
@@ -51,4 +76,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"peak memory:               {result.peak_mb:.0f} MB "
             f"(parent {result.peak_parent_mb:.0f} MB + {result.processes} × worker {result.peak_child_mb:.0f} MB)"
+        )
+        self._write_task(task)
+
+    def _write_task(self, task) -> None:
+        if task is None:
+            self.stdout.write("one need as the task runs it: no scorable needs in the database")
+            return
+        self.stdout.write(
+            f"one need as the task runs it: median {task.median_ms:.1f} ms over {len(task.warm_ms)} needs "
+            f"(first, building the index: {task.first_ms:.0f} ms)"
         )
