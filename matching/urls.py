@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching import run_views, views
+from matching import views
 
 app_name = "matching"
 
@@ -30,7 +30,7 @@ urlpatterns = [
     path("staff/matching/runs/rescore/", views.rescore_start, name="rescore_start"),
     path("staff/matching/runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("staff/matching/runs/<int:pk>/status.json", views.run_status, name="run_status"),
-    path("staff/matching/runs/<int:pk>/cancel/", run_views.run_cancel, name="run_cancel"),
+    path("staff/matching/runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     # Hong Kong institutions
     path("hk/recommended/", views.hk_recommended, name="hk_recommended"),
 ]

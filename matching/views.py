@@ -142,3 +142,15 @@ def hk_recommended(request: HttpRequest) -> HttpResponse:
     script = "hant" if request.GET.get("script") == "hant" else ""
     rows = selectors.hk_recommended_needs(partner=request.user.partner, script=script)
     return render(request, "matching/hk_recommended.html", {"rows": rows, "script": script})
+
+
+@permissions.require(permissions.can_review_matches)
+@require_POST
+def run_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.run_cancel(actor=request.user, run_id=pk)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已取消全量重新匹配；已完成的需求保留新结果。"))
+    return redirect("matching:run_detail", pk=pk)
