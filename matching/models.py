@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from matching.reasons import reason_lines
 from portal.fields import BoundedTextField
 
 
@@ -127,8 +128,6 @@ class Match(models.Model):
         return max(0, min(100, round(self.score * 100)))
 
     def reason_lines(self) -> list[str]:
-        from matching.reasons import reason_lines
-
         return reason_lines(self.reasons)
 
 
@@ -184,6 +183,4 @@ class MatchDecision(models.Model):
         return f"{self.need_id} ↔ {self.partner_id}: {self.decision}"
 
     def reason_lines(self) -> list[str]:
-        from matching.reasons import reason_lines
-
         return reason_lines(self.reasons)

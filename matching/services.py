@@ -32,6 +32,7 @@ from matching.models import (
 )
 from matching.partner_index import partner_index
 from needs.models import MatchingState, Need
+from partners.services import introduction_record
 from portal.errors import DomainError
 from portal.models import User
 from portal.queue import enqueue
@@ -471,8 +472,6 @@ def _snapshot(need_id: int, partner_id: int) -> tuple[float | None, list]:
 def match_accept(*, actor: User, need_id: int, partner_id: int) -> MatchDecision:
     """Staff accept a suggested partner: the pair becomes an introduction in the
     contact-release flow. Accepting an accepted pair again changes nothing."""
-    from partners.services import introduction_record
-
     with transaction.atomic():
         existing = (
             MatchDecision.objects.select_for_update().filter(need_id=need_id, partner_id=partner_id).first()
