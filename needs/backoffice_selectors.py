@@ -178,27 +178,10 @@ class ScoreSummary:
     total: float | None = None  # weighted, 0–100
 
 
-def score_summary(*, rubric: Rubric, scores: list[ReviewScore]) -> ScoreSummary:
-    """Per-criterion average and spread (max − min) and the weighted total on
-    a 0–100 scale (average / SCORE_MAX × weight, summed)."""
-    summary = ScoreSummary(count=len(scores))
-    total = 0.0
-    for criterion in rubric.criteria:
-        values = [s.scores[criterion["key"]] for s in scores if criterion["key"] in s.scores]
-        average = sum(values) / len(values) if values else None
-        summary.criteria.append(
-            CriterionSummary(
-                key=criterion["key"],
-                label=criterion["label"],
-                weight=criterion["weight"],
-                average=round(average, 2) if average is not None else None,
-                spread=(max(values) - min(values)) if values else None,
-            )
-        )
-        if average is not None:
-            total += average / SCORE_MAX * criterion["weight"]
-    summary.total = round(total, 1) if scores else None
-    return summary
+def score_summary(*, rubric: Rubric, need_id: int) -> ScoreSummary:
+    """One need's per-criterion average and spread (max − min) and weighted
+    total on a 0–100 scale (average / SCORE_MAX × weight, summed)."""
+    return score_summaries(rubric=rubric, need_ids=[need_id])[need_id]
 
 
 def _criterion_value(key: str, scores: str) -> Cast:

@@ -60,7 +60,7 @@ def test_weighted_total_averages_and_spread(make_need, reviewer_user, other_revi
     _score(reviewer_user, need, 5, 2, 4)
     _score(other_reviewer_user, need, 3, 4, 4)
     rubric = rubric_for_call(call=current_call)  # clarity 40, willingness 30, technical 30
-    summary = score_summary(rubric=rubric, scores=list(ReviewScore.objects.filter(need=need)))
+    summary = score_summary(rubric=rubric, need_id=need.pk)
     by_key = {c.key: c for c in summary.criteria}
     assert (by_key["clarity"].average, by_key["clarity"].spread) == (4.0, 2)
     assert (by_key["willingness"].average, by_key["willingness"].spread) == (3.0, 2)

@@ -57,7 +57,7 @@ def review_need(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "own": own,
             "scores": scores,
-            "summary": selectors.score_summary(rubric=rubric, scores=scores) if own else None,
+            "summary": selectors.score_summary(rubric=rubric, need_id=need.pk) if own else None,
             "criteria": rubric.criteria,
         },
     )
