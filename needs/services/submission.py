@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -44,25 +44,29 @@ def reference_next(*, year: int) -> str:
 # ---------------------------------------------------------------------------
 
 
+def _call_shared(call_id: int) -> Call:
+    """Read the call under a share lock: the deadline compared below is the
+    one committed now, and staff cannot change it until this commits, while
+    any number of submissions hold the same lock side by side."""
+    if connection.vendor == "postgresql":
+        return Call.objects.raw(f"SELECT * FROM {Call._meta.db_table} WHERE id = %s FOR SHARE", [call_id])[0]
+    return Call.objects.get(pk=call_id)  # SQLite writes one transaction at a time
+
+
 def _locked_need(need_id: int) -> Need:
-    """Lock the need row, then re-read its call under a lock too, so the
-    deadline compared below is the one committed at this moment."""
+    """Lock the need row, then re-read its call under a share lock."""
     need = Need.objects.select_for_update().get(pk=need_id)
-    need.call = Call.objects.select_for_update().get(pk=need.call_id)
+    need.call = _call_shared(need.call_id)
     return need
 
 
-def _need_for_write(
-    *, user: User, enterprise: Enterprise, call: Call | None, need_id: int | None
-) -> tuple[Need, datetime]:
-    """The need to write (locked, or new in the locked call) and the moment
-    that decides the deadline, read only once the locks are held."""
+def _need_for_write(*, user: User, enterprise: Enterprise, call: Call | None, need_id: int | None) -> Need:
+    """The need to write: locked, or new in the call read under its lock."""
     if need_id is None:
-        call = Call.objects.select_for_update().get(pk=call.pk)
-        need = Need(enterprise=enterprise, call=call, created_by=user, status=NeedStatus.DRAFT)
-    else:
-        need = _locked_need(need_id)
-    return need, _now()
+        return Need(
+            enterprise=enterprise, call=_call_shared(call.pk), created_by=user, status=NeedStatus.DRAFT
+        )
+    return _locked_need(need_id)
 
 
 def _refuse_locked(need: Need, now: datetime) -> None:
@@ -100,7 +104,8 @@ def need_save_draft(
     through `need_submit` so what staff see stays complete.
     """
     with transaction.atomic():
-        need, now = _need_for_write(user=user, enterprise=enterprise, call=call, need_id=need_id)
+        now = _now()  # read before any lock: waiting for one never makes a request late
+        need = _need_for_write(user=user, enterprise=enterprise, call=call, need_id=need_id)
         if need.pk is None and not need.call.is_open(now):
             raise NeedError(_("当前没有开放的征集批次，不能新建需求。"))
         _refuse_locked(need, now)
@@ -124,8 +129,10 @@ def need_submit(
 ) -> Need:
     """Submit a complete need (new, draft, submitted or returned for revision).
 
-    The deadline is decided here, inside the transaction, after locking the
-    need and its call: the whole submission is saved, or nothing is. The first
+    The deadline is decided here, inside the transaction: the moment the
+    request got here (read before any lock is awaited, so a submission sent in
+    time is never refused for waiting) against the deadline committed now (the
+    call is read under a share lock). The whole submission is saved, or nothing is. The first
     submission gets a reference number, kept on every later resubmission.
 
     `on_behalf`: staff enter a form the enterprise sent them (the Excel
@@ -134,7 +141,8 @@ def need_submit(
     recorded as taken from the form, and no receipt is mailed.
     """
     with transaction.atomic():
-        need, now = _need_for_write(user=user, enterprise=enterprise, call=call, need_id=need_id)
+        now = _now()  # read before any lock: waiting for one never makes a request late
+        need = _need_for_write(user=user, enterprise=enterprise, call=call, need_id=need_id)
         if not on_behalf:
             _refuse_locked(need, now)
         was_submitted = need.reference is not None
@@ -169,8 +177,8 @@ def _after_submit(need: Need) -> None:
 def need_withdraw(*, user: User, need_id: int) -> Need:
     """Withdraw a submitted need before the deadline (it keeps its reference)."""
     with transaction.atomic():
+        now = _now()  # read before any lock: waiting for one never makes a request late
         need = _locked_need(need_id)
-        now = _now()
         if not need_is_withdrawable(need, now):
             if need.status == NeedStatus.SUBMITTED:
                 raise NeedError(_("本批次已截止，不能撤回。"))
