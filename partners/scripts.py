@@ -34,11 +34,22 @@ def to_hans(text: str) -> str:
     return convert(text, "t2s")
 
 
+#: Functions that give a search term's other names (an app built on partners
+#: adds one: matching, from its bilingual glossary). Each takes a term and
+#: returns a sequence of terms.
+QUERY_EXPANDERS: list = []
+
+
 def query_variants(term: str) -> list[str]:
-    """The term and every distinct form OpenCC converts it to, original first."""
+    """The term, every distinct form OpenCC converts it to, and the other names
+    the registered expanders know for it, original first."""
     variants = [term]
     for config in QUERY_CONVERSIONS:
         converted = convert(term, config)
         if converted not in variants:
             variants.append(converted)
+    for expand in QUERY_EXPANDERS:
+        for synonym in expand(term):
+            if synonym not in variants:
+                variants.append(synonym)
     return variants

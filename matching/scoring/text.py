@@ -342,3 +342,15 @@ def with_ancestors(direct: Counter[str], glossary: Glossary) -> dict[str, float]
         for anc, w in glossary.ancestors.get(cid, ()):
             out[anc] = out.get(anc, 0.0) + w * n
     return out
+
+
+def glossary_synonyms(term: str, glossary: Glossary | None = None) -> tuple[str, ...]:
+    """The Chinese terms of the glossary concept `term` names, in both scripts
+    (機械人 → 机器人, 機器人, …), or () when `term` is not a glossary term.
+    For search: a query finds the needs that use the other side's word."""
+    g = glossary or default_glossary()
+    cid = g.term_to_concept.get(normalise(term).strip(_SEP))
+    if cid is None:
+        return ()
+    concept = g.concepts[cid]
+    return tuple(dict.fromkeys((*concept.zh_hans, *concept.zh_hant)))

@@ -105,3 +105,16 @@ def test_script_switch_shows_hong_kong_traditional(needs, client_as, hk_user):
     assert "工业大数据平台" in original
     assert "工業大數據平台" in converted and "工业大数据平台" not in converted
     assert 'id="script-original"' in converted
+
+
+def test_hong_kong_vocabulary_finds_the_mainland_word_through_the_glossary(
+    enterprise, current_call, client_as, hk_user
+):
+    make_need(enterprise, current_call, title="协作机器人视觉引导", description="产线装配。")
+    make_need(enterprise, current_call, title="锂电池隔膜涂布", description="提高一致性。")
+    client = client_as(hk_user)
+
+    # 機械人 is the Hong Kong word; OpenCC alone turns it into 机械人, which the need does not use.
+    assert _titles(client, "?q=機械人") == {"协作机器人视觉引导"}
+    body = client.get(reverse("partners:hk_home") + "?q=機械人").content.decode()
+    assert "協作機器人視覺引導" in body or "协作机器人视觉引导" in body
