@@ -345,12 +345,14 @@ def with_ancestors(direct: Counter[str], glossary: Glossary) -> dict[str, float]
 
 
 def glossary_synonyms(term: str, glossary: Glossary | None = None) -> tuple[str, ...]:
-    """The Chinese terms of the glossary concept `term` names, in both scripts
-    (機械人 → 机器人, 機器人, …), or () when `term` is not a glossary term.
-    For search: a query finds the needs that use the other side's word."""
+    """The mainland and the Hong Kong name of the glossary concept `term`
+    names (機械人 → 机器人, 機械人), or () when `term` is not a glossary term.
+    For search: a query finds the needs that use the other side's word. Only
+    the two main names, not the whole concept: every name is one more
+    substring match over the searched columns."""
     g = glossary or default_glossary()
     cid = g.term_to_concept.get(normalise(term).strip(_SEP))
     if cid is None:
         return ()
     concept = g.concepts[cid]
-    return tuple(dict.fromkeys((*concept.zh_hans, *concept.zh_hant)))
+    return tuple(dict.fromkeys((*concept.zh_hans[:1], *concept.zh_hant[:1])))
