@@ -6,6 +6,11 @@ command ``evaluate_matching`` or a test), mapped to :class:`NeedDoc` /
 nDCG@10 (gain 2^g − 1, ideal DCG from all judged partners), recall@10 over judged
 partners and MRR of the first grade-2 partner, overall and on the slice of needs whose
 grade-2 partners are all English-only.
+
+The other direction (``direction="partners"``) reads the same judgements from the
+partner's side: every judged partner ranks all needs, the needs judged for it are its
+relevant documents, and the same metrics apply; its English slice is the partners
+described in English (Chinese needs found from an English description).
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from pathlib import Path
 from .scoring import (
     COOPERATION_MODES,
     NeedDoc,
+    NeedIndex,
     PartnerDoc,
     PartnerIndex,
     load_taxonomy,
     rank_all,
+    rank_needs_for_partner,
 )
 
 #: Corpus mode labels (written without the enumeration comma) → codes.
@@ -33,6 +40,9 @@ MODE_LABELS: dict[str, str] = {
 }
 
 Qrels = dict[str, dict[str, int]]
+
+#: Which side is the query: ``needs`` rank partners (the default), ``partners`` rank needs.
+DIRECTIONS = ("needs", "partners")
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,20 @@ def reciprocal_rank(ranking: Sequence[str], judged: Mapping[str, int], grade: in
     return 0.0
 
 
+def invert_qrels(qrels: Qrels) -> Qrels:
+    """The judgements from the partner's side: partner → {need: grade}."""
+    out: Qrels = {}
+    for need_id, judged in qrels.items():
+        for partner_id, grade in judged.items():
+            out.setdefault(partner_id, {})[need_id] = grade
+    return out
+
+
+def english_partners(corpus: Corpus) -> list[str]:
+    """Judged partners described in English (the hard slice of the partner direction)."""
+    return sorted(pid for pid in invert_qrels(corpus.qrels) if corpus.partner_lang.get(pid) == "en")
+
+
 def english_only_needs(corpus: Corpus) -> list[str]:
     """Needs whose grade-2 partners are all ``lang == "en"`` (the hard slice)."""
     out = []
@@ -187,22 +211,54 @@ def engine_rankings(corpus: Corpus, weights: Mapping[str, float] | None = None) 
     }
 
 
+def engine_partner_rankings(corpus: Corpus, weights: Mapping[str, float] | None = None) -> dict:
+    """Full rankings (all needs) of every judged partner by the scoring engine.
+
+    The need index takes the partner index's statistics, so a pair scores the same as
+    in :func:`engine_rankings`.
+    """
+    judged = invert_qrels(corpus.qrels)
+    need_index = NeedIndex(corpus.needs, stats=PartnerIndex(corpus.partners).stats)
+    n = len(corpus.needs)
+    return {
+        partner.id: [
+            str(m.need_id) for m in rank_needs_for_partner(partner, need_index, top_n=n, weights=weights)
+        ]
+        for partner in corpus.partners
+        if partner.id in judged
+    }
+
+
 def evaluate(
     corpus: Corpus,
     weights: Mapping[str, float] | None = None,
     rankings: Mapping[str, Sequence[str]] | None = None,
+    direction: str = "needs",
 ) -> dict:
-    """Metrics overall, on the English-only slice and on the rest.
+    """Metrics overall, on the English slice and on the rest.
 
-    Keys: ``ndcg10``, ``recall10``, ``mrr`` (all needs), ``ndcg10_en_only`` and the
-    per-slice dictionaries ``all``, ``en_only``, ``rest`` and ``per_need``.
+    ``direction="needs"`` ranks partners for each judged need (English slice: needs
+    whose grade-2 partners are all English-only); ``"partners"`` ranks needs for each
+    judged partner against the inverted judgements (English slice: partners described
+    in English). Keys: ``ndcg10``, ``recall10``, ``mrr`` (all queries),
+    ``ndcg10_en_only`` and the per-slice dictionaries ``all``, ``en_only``, ``rest``
+    and ``per_need`` (per query: a need, or a partner in the partner direction).
     """
-    ranks = rankings if rankings is not None else engine_rankings(corpus, weights)
-    judged_ids = [n.id for n in corpus.needs if n.id in corpus.qrels]
-    en_ids = english_only_needs(corpus)
+    if direction == "partners":
+        qrels = invert_qrels(corpus.qrels)
+        ranks = rankings if rankings is not None else engine_partner_rankings(corpus, weights)
+        judged_ids = [p.id for p in corpus.partners if p.id in qrels]
+        en_ids = english_partners(corpus)
+    elif direction == "needs":
+        qrels = corpus.qrels
+        ranks = rankings if rankings is not None else engine_rankings(corpus, weights)
+        judged_ids = [n.id for n in corpus.needs if n.id in qrels]
+        en_ids = english_only_needs(corpus)
+    else:
+        raise ValueError(f"direction must be one of {DIRECTIONS}, not {direction!r}")
     rest = [i for i in judged_ids if i not in set(en_ids)]
-    overall = metrics_for(ranks, corpus.qrels, judged_ids)
-    en = metrics_for(ranks, corpus.qrels, en_ids)
+    overall = metrics_for(ranks, qrels, judged_ids)
+    en = metrics_for(ranks, qrels, en_ids)
     return {
         "ndcg10": overall["ndcg10"],
         "recall10": overall["recall10"],
@@ -210,10 +266,10 @@ def evaluate(
         "ndcg10_en_only": en["ndcg10"],
         "all": overall,
         "en_only": en,
-        "rest": metrics_for(ranks, corpus.qrels, rest),
+        "rest": metrics_for(ranks, qrels, rest),
         "per_need": {
             i: {
-                "ndcg10": ndcg_at(ranks.get(i, []), corpus.qrels[i]),
+                "ndcg10": ndcg_at(ranks.get(i, []), qrels[i]),
                 "top5": list(ranks.get(i, []))[:5],
             }
             for i in judged_ids

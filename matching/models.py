@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from matching.reasons import reason_lines
+from matching.reasons import hk_reason_lines, reason_lines
 from portal.fields import BoundedTextField
 
 
@@ -129,6 +129,10 @@ class Match(models.Model):
 
     def reason_lines(self) -> list[str]:
         return reason_lines(self.reasons)
+
+    def hk_reason_lines(self) -> list[str]:
+        """The reasons shown to the Hong Kong institution (no intended-partner reasons)."""
+        return hk_reason_lines(self.reasons)
 
 
 class Decision(models.TextChoices):

@@ -73,6 +73,16 @@ def reason_lines(reasons: list[dict] | None) -> list[str]:
     return [line for line in (reason_line(r) for r in reasons or []) if line]
 
 
+#: Reasons drawn from the need's intended partner, a column outside the Hong Kong
+#: projection (partners.selectors.HK_NEED_COLUMNS): never shown to a Hong Kong user.
+HK_HIDDEN_REASONS = frozenset({"named_partner", "named_partner_parent"})
+
+
+def hk_reason_lines(reasons: list[dict] | None) -> list[str]:
+    """The reasons a Hong Kong institution may read, in the active language."""
+    return reason_lines([r for r in reasons or [] if r.get("code") not in HK_HIDDEN_REASONS])
+
+
 def part_rows(parts: dict | None) -> list[tuple[str, int]]:
     """Named parts as (label, percent) for the score breakdown."""
     return [(str(PART_LABELS.get(k, k)), round(100 * float(v))) for k, v in (parts or {}).items()]

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Func, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -160,16 +161,24 @@ def hk_recommended_needs(*, partner: Partner, script: str = "") -> list[dict]:
 
     Rows come from the directory's Hong Kong projection, which never carries the
     enterprise's private fields (only contacts staff released to this partner),
-    restricted to needs whose current matches include the partner.
+    restricted to needs whose current matches include the partner with a score of at
+    least ``settings.MATCHING_RECOMMEND_MIN_SCORE``. Each row carries the match's
+    reasons in the active language (``reason_lines``), without those drawn from the
+    need's intended partner, which is not part of the projection.
     """
-    scores = dict(
-        Match.objects.filter(partner=partner)
+    matches = {
+        m.need_id: m
+        for m in Match.objects.filter(partner=partner, score__gte=settings.MATCHING_RECOMMEND_MIN_SCORE)
         .exclude(need__match_decisions__partner=partner, need__match_decisions__decision=Decision.DISMISSED)
-        .values_list("need_id", "score")
-    )
-    rows = list(hk_need_projection(partner=partner).filter(id__in=list(scores)))
-    rows.sort(key=lambda r: (-scores[r["id"]], r["id"]))
-    return [hk_need_present(r, script=script) | {"match_percent": round(100 * scores[r["id"]])} for r in rows]
+        .only("need_id", "score", "reasons")
+    }
+    rows = list(hk_need_projection(partner=partner).filter(id__in=list(matches)))
+    rows.sort(key=lambda r: (-matches[r["id"]].score, r["id"]))
+    return [
+        hk_need_present(r, script=script)
+        | {"match_percent": matches[r["id"]].percent, "reason_lines": matches[r["id"]].hk_reason_lines()}
+        for r in rows
+    ]
 
 
 def top_partners(*, call: Call | None) -> list[tuple[str, int]]:

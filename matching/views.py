@@ -1,5 +1,6 @@
 """Match review (staff), matching runs (staff) and recommendations (Hong Kong users)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -141,7 +142,10 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 def hk_recommended(request: HttpRequest) -> HttpResponse:
     script = "hant" if request.GET.get("script") == "hant" else ""
     rows = selectors.hk_recommended_needs(partner=request.user.partner, script=script)
-    return render(request, "matching/hk_recommended.html", {"rows": rows, "script": script})
+    min_percent = round(100 * settings.MATCHING_RECOMMEND_MIN_SCORE)
+    return render(
+        request, "matching/hk_recommended.html", {"rows": rows, "script": script, "min_percent": min_percent}
+    )
 
 
 @permissions.require(permissions.can_review_matches)

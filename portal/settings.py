@@ -381,6 +381,11 @@ INTEREST_EXPIRY_DAYS = env_int("INTEREST_EXPIRY_DAYS", 30)
 # of the score (see docs/matching.md).
 MATCHING_TOP_N = env_int("MATCHING_TOP_N", 20)
 MATCHING_WEIGHTS: dict[str, float] = {}
+# Lowest score (0..1) of a match listed on a Hong Kong institution's
+# "recommended needs" page. 0.10 keeps 44 of 45 strong and 50 of 58 plausible
+# pairs of the development corpus and drops 78 % of the unjudged ones among the
+# top 20 (docs/matching.md, "Recommendations to Hong Kong institutions").
+MATCHING_RECOMMEND_MIN_SCORE = float(env("MATCHING_RECOMMEND_MIN_SCORE", "0.10"))
 # Worker processes a full rescore forks to score chunks of needs (default: the
 # CPU count; 1 scores serially). See docs/matching.md for the queue it needs.
 MATCHING_PROCESSES = env_int("MATCHING_PROCESSES", os.cpu_count() or 1)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from matching.evaluation import (
     english_only_needs,
     evaluate,
+    invert_qrels,
     load_corpus,
     ndcg_at,
     recall_at,
@@ -140,3 +143,45 @@ def test_evaluate_with_given_rankings(corpus_paths):
     result = evaluate(corpus, rankings=worst)
     assert result["mrr"] == pytest.approx((1 / 3 + 1 / 3) / 2)
     assert result["ndcg10"] < 0.7
+
+
+def test_partner_direction_ranks_needs_against_inverted_qrels(corpus_paths):
+    corpus = load_corpus(
+        corpus_paths / "needs.jsonl",
+        corpus_paths / "partners.jsonl",
+        corpus_paths / "qrels.tsv",
+        corpus_paths / "tech_fields.csv",
+    )
+    assert invert_qrels(corpus.qrels) == {"P1": {"N1": 2, "N2": 1}, "P2": {"N2": 2}}
+
+    result = evaluate(corpus, direction="partners")
+
+    # Each judged partner is a query (P3 is never judged), and its strong need comes first.
+    assert set(result["per_need"]) == {"P1", "P2"}
+    assert result["per_need"]["P1"]["top5"][0] == "N1"
+    assert result["per_need"]["P2"]["top5"][0] == "N2"
+    assert result["mrr"] == pytest.approx(1.0)
+    # The English slice is the partner described in English.
+    assert result["en_only"]["n"] == 1 and result["rest"]["n"] == 1
+    assert set(result) >= {"ndcg10", "recall10", "mrr", "ndcg10_en_only"}
+
+
+def test_command_prints_the_same_keys_in_both_directions(corpus_paths):
+    outputs = {}
+    for direction in ("needs", "partners"):
+        out = StringIO()
+        call_command(
+            "evaluate_matching",
+            needs=str(corpus_paths / "needs.jsonl"),
+            partners=str(corpus_paths / "partners.jsonl"),
+            qrels=str(corpus_paths / "qrels.tsv"),
+            taxonomy=str(corpus_paths / "tech_fields.csv"),
+            direction=direction,
+            json=True,
+            stdout=out,
+        )
+        outputs[direction] = json.loads(out.getvalue())
+    assert (
+        set(outputs["partners"]) == set(outputs["needs"]) == {"ndcg10", "recall10", "mrr", "ndcg10_en_only"}
+    )
+    assert outputs["partners"]["mrr"] == 1.0

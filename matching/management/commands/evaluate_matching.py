@@ -7,7 +7,7 @@ import json
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from matching.evaluation import evaluate, load_corpus
+from matching.evaluation import DIRECTIONS, evaluate, load_corpus
 
 
 class Command(BaseCommand):
@@ -20,16 +20,30 @@ class Command(BaseCommand):
         parser.add_argument("--partners", required=True, help="partners.jsonl")
         parser.add_argument("--qrels", required=True, help="qrels.tsv (need, partner, grade)")
         parser.add_argument("--taxonomy", default=None, help="tech_fields.csv (default: fixtures copy)")
+        parser.add_argument(
+            "--direction",
+            choices=DIRECTIONS,
+            default="needs",
+            help="needs: rank partners for each judged need (default); "
+            "partners: rank needs for each judged partner against the inverted qrels",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, **options) -> None:
         corpus = load_corpus(options["needs"], options["partners"], options["qrels"], options["taxonomy"])
-        result = evaluate(corpus, weights=getattr(settings, "MATCHING_WEIGHTS", None) or None)
+        direction = options["direction"]
+        weights = getattr(settings, "MATCHING_WEIGHTS", None) or None
+        result = evaluate(corpus, weights=weights, direction=direction)
         if options["json"]:
             keys = ("ndcg10", "recall10", "mrr", "ndcg10_en_only")
             self.stdout.write(json.dumps({k: round(result[k], 4) for k in keys}))
             return
-        for label, key in (("all needs", "all"), ("English-only slice", "en_only"), ("rest", "rest")):
+        labels = (
+            (("all needs", "all"), ("English-only slice", "en_only"), ("rest", "rest"))
+            if direction == "needs"
+            else (("all partners", "all"), ("English partners", "en_only"), ("rest", "rest"))
+        )
+        for label, key in labels:
             m = result[key]
             self.stdout.write(
                 f"{label:<20} n={m['n']:<3} nDCG@10={m['ndcg10']:.3f} "
