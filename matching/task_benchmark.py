@@ -15,11 +15,12 @@ import statistics
 import time
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from matching import partner_index, services
 from matching.documents import scorable_needs
 from matching.models import RunStatus, RunTrigger
+from needs.models import Need
 
 
 @dataclass
@@ -36,7 +37,10 @@ class TaskTimings:
 
 def one_need_task_timings(*, samples: int = 20, seed: int = 7) -> TaskTimings | None:
     """Run ``samples`` + 1 randomly chosen scorable needs as their task would, in
-    one rolled-back transaction; ``None`` when the database has no scorable need."""
+    one rolled-back transaction; ``None`` when the database has no scorable need
+    (or is not migrated: the engine timings need no database)."""
+    if samples < 1 or Need._meta.db_table not in connection.introspection.table_names():
+        return None
     need_ids = list(scorable_needs().order_by("pk").values_list("pk", flat=True))
     if not need_ids or samples < 1:
         return None
