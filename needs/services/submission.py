@@ -279,8 +279,6 @@ def enterprise_save(*, user: User, enterprise: Enterprise) -> Enterprise:
                 enterprise.save()
         except IntegrityError:
             # Another request registered the same credit code after the form's check.
-            if creating:
-                enterprise.pk = None
             raise NeedError(
                 _("该信用代码的企业已在平台注册。请联系已注册的同事在“企业信息”页面添加您的邮箱。"),
                 code="uscc_taken",

@@ -35,6 +35,19 @@ def _postgres_only(monkeypatch):
     monkeypatch.setattr("matching.services.need_schedule_scoring", lambda *, need_id: None)
 
 
+def _submit(need: Need, user):
+    """The enterprise submits its draft with the test's complete fields."""
+    return submission.need_submit(
+        user=user,
+        enterprise=need.enterprise,
+        call=need.call,
+        need_id=need.pk,
+        fields=FIELDS,
+        consent_share_hk=True,
+        consent_contact_release=True,
+    )
+
+
 def _blocked_on_a_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
@@ -60,15 +73,7 @@ def _race(need: Need, user, *, deadline_passes: str, lock_model, monkeypatch):
 
     def submitter():
         try:
-            outcome["need"] = submission.need_submit(
-                user=user,
-                enterprise=need.enterprise,
-                call=need.call,
-                need_id=need.pk,
-                fields=FIELDS,
-                consent_share_hk=True,
-                consent_contact_release=True,
-            )
+            outcome["need"] = _submit(need, user)
         except NeedError as error:
             outcome["error"] = str(error)
         finally:
@@ -145,15 +150,7 @@ def test_two_submissions_at_once_share_one_reference(draft, enterprise_user):
 
     def submit():
         try:
-            submission.need_submit(
-                user=enterprise_user,
-                enterprise=draft.enterprise,
-                call=draft.call,
-                need_id=draft.pk,
-                fields=FIELDS,
-                consent_share_hk=True,
-                consent_contact_release=False,
-            )
+            _submit(draft, enterprise_user)
         except Exception as error:  # noqa: BLE001 - any failure is reported below
             errors.append(error)
         finally:
@@ -193,15 +190,7 @@ def test_submissions_in_one_call_do_not_wait_for_each_other(draft, enterprise_us
 
     def submit():
         try:
-            done["need"] = submission.need_submit(
-                user=enterprise_user,
-                enterprise=draft.enterprise,
-                call=draft.call,
-                need_id=draft.pk,
-                fields=FIELDS,
-                consent_share_hk=True,
-                consent_contact_release=False,
-            )
+            done["need"] = _submit(draft, enterprise_user)
         finally:
             connections.close_all()
 
